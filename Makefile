@@ -1,0 +1,54 @@
+# The verbs a person types. Everything installs into .venv, created on first use.
+# `make book` and `make test` both work from a fresh clone.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SHELL  := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+
+.PHONY: help install book test lint format lab bench clean sync
+
+help:
+	@echo "make book   - install into .venv, execute every lesson, build the HTML book"
+	@echo "make test   - everything CI checks: lint, unit tests, notebooks, browser tests"
+	@echo "make lab    - open the lessons in JupyterLab"
+	@echo "make bench  - speed against scikit-learn and PyTorch (installs the peers)"
+	@echo "make sync   - regenerate each notebooks/*.ipynb from its .md source"
+
+# Re-install only when pyproject.toml changes, so a second `make book` reuses .venv.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[course,test]'
+	touch $@
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: $(STAMP) lint
+	$(VENV)/bin/pytest
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build book --path-output book -W --keep-going
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/run.py
+
+sync: $(STAMP)
+	$(VENV)/bin/jupytext --sync notebooks/*.md
+
+clean:
+	rm -rf book/_build .pytest_cache .hypothesis

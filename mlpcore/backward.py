@@ -1,0 +1,75 @@
+"""Backpropagation: dL^(k), dB^(k), dW^(k) (document, sections 3.2 to 3.4).
+
+Each function is one boxed formula of the document. They take one sample (vectors) or a
+batch (samples as columns). For a batch, column m of ``dL[k]`` is sample m's own dL^(k),
+and ``dB``/``dW`` return the **sum** over the batch of the per-sample gradients: the
+gradient of Σ_m L̃_0(x_m, y_m). They do not divide by n. Keeping the sum makes a batch of
+one exactly the document's per-sample gradient; the trainer divides by n itself, where it
+takes the mean loss (see :func:`mlpcore.train.sgd`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import Activation
+from .forward import Trace
+from .losses import Loss
+
+
+def dL(w: list, g: Activation, z: list, y: np.ndarray, loss: Loss) -> list:
+    r"""The backward recursion for dL^(k) = ∂L̃_k/∂z^(k), k = p down to 1.
+
+    .. math::
+        dL^{(p)} = \nabla L(y)(z^{(p)})                                   \quad (eq-dLp)
+
+        dL^{(k)} = \mathrm{diag}(g'(z^{(k)}))\, w^{(k)T} dL^{(k+1)}       \quad (eq-dLk)
+
+    The code multiplies elementwise, ``g'(z[k]) * (w[k].T @ dL[k+1])``: a diagonal matrix
+    times a vector scales the i-th entry of the vector by the i-th diagonal entry, so
+    diag(v) u = v ⊙ u, without building an s_k × s_k matrix of zeros.
+
+    Parameters
+    ----------
+    w : list of p arrays (s_{k+1}, s_k)
+    g : Activation
+    z : list, ``z[k]`` (s_k,) or (s_k, n) for k = 1..p, ``z[0] = None`` (from the Trace)
+    y : array (s_p,) or (s_p, n), the expected value
+    loss : Loss
+
+    Returns
+    -------
+    list ``dL`` of length p+1 with ``dL[0] = None`` and ``dL[k]`` shaped like ``z[k]``.
+    """
+    p = len(w)
+    out = [None] * (p + 1)
+    out[p] = loss.grad(y, z[p])
+    for k in range(p - 1, 0, -1):
+        out[k] = g.g_prime(z[k]) * (w[k].T @ out[k + 1])
+    return out
+
+
+def dB(dL: list) -> list:
+    r"""dB^(k) = dL^(k+1) for k = 0..p-1  (eq-dB).
+
+    For a batch, the sum over the columns. Returns a list of p arrays shaped (s_{k+1},).
+    """
+    return [d.copy() if d.ndim == 1 else d.sum(axis=1) for d in dL[1:]]
+
+
+def dW(dL: list, a: list) -> list:
+    r"""dW^(k) = dL^(k+1) g(z^(k))^T = dL^(k+1) a^(k)T, and dW^(0) = dL^(1) x^T.
+
+    Labels ``eq-dW`` (k >= 1) and ``eq-dW0`` (k = 0): since a^(0) = x the same line covers
+    both. For a batch (columns), ``dL[k+1] @ a[k].T`` is Σ_m dL_m a_m^T, the sum of the
+    per-sample outer products. Returns a list of p arrays shaped (s_{k+1}, s_k).
+    """
+    return [
+        np.outer(dL[k + 1], a[k]) if a[k].ndim == 1 else dL[k + 1] @ a[k].T for k in range(len(a))
+    ]
+
+
+def backward(w: list, g: Activation, trace: Trace, y: np.ndarray, loss: Loss):
+    """All three at once: returns ``(dW, dB, dL)`` for the sample(s) recorded in ``trace``."""
+    d = dL(w, g, trace.z, y, loss)
+    return dW(d, trace.a), dB(d), d

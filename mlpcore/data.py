@@ -1,0 +1,135 @@
+"""Small data sets, always returned with the samples as columns: X has shape (s_0, n).
+
+Data that arrives as rows (scikit-learn's convention, shape (n, s_0)) is turned into
+columns in exactly one place, :func:`rows_to_columns`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validate import as_array, check_positive_int
+
+
+class DataSet(NamedTuple):
+    """``X`` (s_0, n) inputs as columns, ``labels`` (n,) integer classes in 0..n_classes-1."""
+
+    X: np.ndarray
+    labels: np.ndarray
+    n_classes: int
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def Y(self) -> np.ndarray:
+        """One-hot targets, shape (n_classes, n)."""
+        return one_hot(self.labels, self.n_classes)
+
+
+def rows_to_columns(rows) -> np.ndarray:
+    """The one place where data given as rows (n, s_0) becomes columns (s_0, n)."""
+    rows = as_array("rows", rows, ndim=2)
+    return np.ascontiguousarray(rows.T)
+
+
+def one_hot(labels, n_classes: int) -> np.ndarray:
+    """Targets y ∈ ℝ^{s_p} for class labels: column m is E^{s_p}_{labels[m]+1}.
+
+    Returns shape (n_classes, n). A label outside 0..n_classes-1 raises ValueError.
+    """
+    n_classes = check_positive_int("n_classes", n_classes)
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be 1-D (one class per sample), got shape {labels.shape}")
+    if labels.size and not np.issubdtype(labels.dtype, np.integer):
+        if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
+            raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+        labels = labels.astype(np.int64)
+    bad = (labels < 0) | (labels >= n_classes)
+    if bad.any():
+        raise ValueError(
+            f"class label out of range: labels[{int(np.argmax(bad))}] = {labels[bad][0]}, "
+            f"expected 0..{n_classes - 1} (s_p = {n_classes} outputs)"
+        )
+    Y = np.zeros((n_classes, labels.size))
+    Y[labels, np.arange(labels.size)] = 1.0
+    return Y
+
+
+def _rng(seed):
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def _finish(points: np.ndarray, labels: np.ndarray, n_classes: int) -> DataSet:
+    return DataSet(rows_to_columns(points), labels.astype(np.int64), n_classes)
+
+
+def xor(n: int = 200, noise: float = 0.1, seed=0) -> DataSet:
+    """Four Gaussian blobs at (±1, ±1); class 1 where the signs differ."""
+    n = check_positive_int("n", n)
+    rng = _rng(seed)
+    corners = rng.integers(0, 2, size=(n, 2)) * 2 - 1
+    points = corners + noise * rng.standard_normal((n, 2))
+    return _finish(points, (corners[:, 0] != corners[:, 1]).astype(int), 2)
+
+
+def circles(n: int = 200, noise: float = 0.08, factor: float = 0.5, seed=0) -> DataSet:
+    """Two concentric circles of radii 1 and ``factor``; class 1 is the inner one."""
+    n = check_positive_int("n", n)
+    rng = _rng(seed)
+    labels = np.arange(n) % 2
+    angle = rng.uniform(0, 2 * np.pi, n)
+    radius = np.where(labels == 1, factor, 1.0)
+    points = radius[:, None] * np.c_[np.cos(angle), np.sin(angle)]
+    return _finish(points + noise * rng.standard_normal((n, 2)), labels, 2)
+
+
+def moons(n: int = 200, noise: float = 0.1, seed=0) -> DataSet:
+    """Two interleaved half circles, centred on the origin."""
+    n = check_positive_int("n", n)
+    rng = _rng(seed)
+    labels = np.arange(n) % 2
+    t = rng.uniform(0, np.pi, n)
+    upper = np.c_[np.cos(t), np.sin(t)]
+    lower = np.c_[1 - np.cos(t), 0.5 - np.sin(t)]
+    points = np.where(labels[:, None] == 0, upper, lower) - [0.5, 0.25]
+    return _finish(points + noise * rng.standard_normal((n, 2)), labels, 2)
+
+
+def spirals(n: int = 300, n_classes: int = 3, noise: float = 0.2, seed=0) -> DataSet:
+    """``n_classes`` interleaved spiral arms in the unit disc."""
+    n = check_positive_int("n", n)
+    n_classes = check_positive_int("n_classes", n_classes)
+    rng = _rng(seed)
+    labels = np.arange(n) % n_classes
+    r = rng.uniform(0.05, 1.0, n)
+    theta = 4.0 * r + labels * 2 * np.pi / n_classes + noise * rng.standard_normal(n)
+    return _finish(r[:, None] * np.c_[np.cos(theta), np.sin(theta)], labels, n_classes)
+
+
+TOY_SETS = {"xor": xor, "circles": circles, "moons": moons, "spirals": spirals}
+
+
+def digits(test_fraction: float = 0.2, seed: int = 0) -> tuple[DataSet, DataSet]:
+    """scikit-learn's 8×8 digits (1797 images, bundled, no download), as (train, test).
+
+    Pixels are scaled from 0..16 to 0..1, so X has shape (64, n). The split is a fixed,
+    seeded permutation: with the defaults, 1437 training and 360 test images.
+    """
+    from sklearn.datasets import load_digits  # optional dependency, imported only here
+
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    bunch = load_digits()
+    order = np.random.default_rng(seed).permutation(len(bunch.target))
+    n_test = int(round(test_fraction * len(order)))
+    test, train = order[:n_test], order[n_test:]
+    X = bunch.data / 16.0
+    return (
+        _finish(X[train], bunch.target[train], 10),
+        _finish(X[test], bunch.target[test], 10),
+    )
