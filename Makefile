@@ -34,8 +34,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# One pytest run: unit tests, then every lesson executed by nbval (its own asserts count).
 test: $(STAMP) lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest tests notebooks --nbval-lax
 
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build book --path-output book -W --keep-going
