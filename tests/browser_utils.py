@@ -1,0 +1,71 @@
+"""Shared helpers for the browser tests: Debian's Chromium driven by Playwright, offline.
+
+Never `playwright install`: the tests use the system browser at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags that keep a headless Chromium quiet on a machine with no network but loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def require_chromium() -> str:
+    """Path of the system Chromium, or skip... never: a missing browser is a CI setup error."""
+    path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
+    if path is None:
+        pytest.fail("Debian's chromium is not installed; .ci/run installs it with apt-get")
+    return CHROMIUM if Path(CHROMIUM).exists() else path
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def chromium_browser():
+    """A headless Chromium (Playwright sync API) that is closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    executable = require_chromium()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def block_outside_requests(page, allowed_host: str = "127.0.0.1") -> list[str]:
+    """Abort every request that does not go to ``allowed_host``; return the list of blocked URLs."""
+    blocked: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        if url.startswith(("data:", "blob:", "about:")) or host in (allowed_host, "localhost"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return blocked
