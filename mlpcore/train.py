@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._engine import Diverging, Engine
+from ._engine import Diverging, Engine, deferred_interrupt
 from ._validate import as_array, check_alpha, check_columns, check_positive_int
 from .backward import backward
 from .data import one_hot
@@ -184,7 +184,8 @@ def sgd(
             snapshot = engine.flat.copy()
             bad_value, stop_at = None, count
             try:
-                run(Xr, T, alpha, limit, 0, count)
+                with deferred_interrupt() as flag:  # a Ctrl-C waits for the step to finish
+                    run(Xr, T, alpha, limit, 0, count, interrupt=flag)
                 history.steps += count
                 if not engine.params_finite():
                     bad_value = math.inf
