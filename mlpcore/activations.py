@@ -21,7 +21,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Activation:
-    """A pair (g, g'), applied elementwise. Calling the object applies g."""
+    """A pair (g, g'), applied elementwise (eq-g). Calling the object applies g."""
 
     name: str
     g: Callable[[np.ndarray], np.ndarray]

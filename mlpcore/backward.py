@@ -25,9 +25,9 @@ def dL(w: list, g: Activation, z: list, y: np.ndarray, loss: Loss) -> list:
 
         dL^{(k)} = \mathrm{diag}(g'(z^{(k)}))\, w^{(k)T} dL^{(k+1)}       \quad (eq-dLk)
 
-    The code multiplies elementwise, ``g'(z[k]) * (w[k].T @ dL[k+1])``: a diagonal matrix
-    times a vector scales the i-th entry of the vector by the i-th diagonal entry, so
-    diag(v) u = v ⊙ u, without building an s_k × s_k matrix of zeros.
+    The code multiplies elementwise (eq-dLk-elementwise), ``g'(z[k]) * (w[k].T @ dL[k+1])``:
+    a diagonal matrix times a vector scales the i-th entry of the vector by the i-th diagonal
+    entry, so diag(v) u = v ⊙ u, without building an s_k × s_k matrix of zeros.
 
     Parameters
     ----------
@@ -52,7 +52,8 @@ def dL(w: list, g: Activation, z: list, y: np.ndarray, loss: Loss) -> list:
 def dB(dL: list) -> list:
     r"""dB^(k) = dL^(k+1) for k = 0..p-1  (eq-dB).
 
-    For a batch, the sum over the columns. Returns a list of p arrays shaped (s_{k+1},).
+    For a batch, the sum over the columns, dL^(k+1) 1_n (eq-dB-batch).
+    Returns a list of p arrays shaped (s_{k+1},).
     """
     return [d.copy() if d.ndim == 1 else d.sum(axis=1) for d in dL[1:]]
 
@@ -62,7 +63,7 @@ def dW(dL: list, a: list) -> list:
 
     Labels ``eq-dW`` (k >= 1) and ``eq-dW0`` (k = 0): since a^(0) = x the same line covers
     both. For a batch (columns), ``dL[k+1] @ a[k].T`` is Σ_m dL_m a_m^T, the sum of the
-    per-sample outer products. Returns a list of p arrays shaped (s_{k+1}, s_k).
+    per-sample outer products (eq-dW-batch). Returns a list of p arrays shaped (s_{k+1}, s_k).
     """
     return [
         np.outer(dL[k + 1], a[k]) if a[k].ndim == 1 else dL[k + 1] @ a[k].T for k in range(len(a))

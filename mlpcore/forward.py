@@ -64,7 +64,7 @@ def check_input(x, s0: int, name: str = "x") -> np.ndarray:
 
 
 def forward(w: list, b: list, g: Activation, x, trace: bool = False):
-    r"""Forward propagation, section 2 of the document  (eq-forward).
+    r"""Forward propagation, section 2 of the document  (eq-forward; on columns, eq-forward-batch).
 
     .. math:: a^{(0)} = x,\quad z^{(k+1)} = w^{(k)} a^{(k)} + b^{(k)},\quad a^{(k)} = g(z^{(k)})
 

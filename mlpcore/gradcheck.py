@@ -25,7 +25,7 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
 
 
 def loss_L0(w, b, g, x, y, loss) -> float:
-    """L̃_0(...) = L(y)(z^(p)) for the given parameters (summed over a batch)."""
+    """L̃_0(...) = L(y)(z^(p)) for the given parameters (eq-Ltilde, k = 0; summed over a batch)."""
     return loss.L(y, forward(w, b, g, x))
 
 
@@ -58,7 +58,8 @@ def numeric_dL(w, b, g, x, y, loss, k: int, eps: float = 1e-6) -> np.ndarray:
     """Central differences of L̃_k with respect to z^(k), for one sample (checks eq-dLk).
 
     L̃_k starts the forward pass at layer k: it takes z^(k), applies g (when k < p), and runs
-    the remaining layers. Returns a vector of shape (s_k,).
+    the remaining layers: L̃_k(z^(k)) = L̃_{k+1}(h_k(b^(k), w^(k), g(z^(k)))) (eq-Ltilde-rec).
+    Returns a vector of shape (s_k,).
     """
     p = len(w)
     if not 1 <= k <= p:

@@ -30,7 +30,7 @@ class Loss:
 
 
 def _squared_L(y, z):
-    r"""L(y)(z) = ½‖z − y‖², summed over the columns of a batch."""
+    r"""L(y)(z) = ½‖z − y‖² (eq-squared-error), summed over the columns of a batch."""
     d = np.asarray(z) - y
     return 0.5 * float(np.sum(d * d))
 
@@ -53,7 +53,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def _xent_L(y, z):
-    r"""L(y)(z) = −Σ_i y_i log softmax(z)_i, summed over the columns of a batch."""
+    r"""L(y)(z) = −Σ_i y_i log softmax(z)_i (eq-softmax-xent), summed over a batch's columns."""
     return -float(np.sum(y * log_softmax(np.asarray(z, dtype=float))))
 
 
