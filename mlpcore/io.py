@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -21,6 +22,13 @@ from .network import Network, check_sizes
 def save(path, net: Network) -> None:
     """Write ``net``'s sizes, activation name and parameters to ``path`` (.npz)."""
     path = os.fspath(path)
+    # Check before writing anything: an object array would be pickled (and never load again),
+    # a non-finite one would be refused by load.
+    for k in range(net.p):
+        for label, arr in ((f"w[{k}]", net.w[k]), (f"b[{k}]", net.b[k])):
+            arr = np.asarray(arr)
+            if not np.issubdtype(arr.dtype, np.floating) or not np.isfinite(arr).all():
+                raise ValueError(f"cannot save: {label} must hold finite floats, got {arr.dtype}")
     arrays = {
         "s": np.asarray(net.s, dtype=np.int64),
         "g": np.asarray(net.g.name),
@@ -52,15 +60,24 @@ def load(path, g: Activation | None = None) -> Network:
         data = np.load(path, allow_pickle=False)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise ValueError(f"{path} is not a readable .npz parameter file: {exc}") from None
+    except ValueError:  # numpy guesses "pickled data" for any bytes that are not npy/npz
+        raise ValueError(
+            f"{path} is not a readable .npz parameter file (neither .npz nor .npy; "
+            "pickled files are refused)"
+        ) from None
     if not isinstance(data, np.lib.npyio.NpzFile):
         raise ValueError(f"{path} is a single .npy array, not an .npz parameter file")
     with data:
         try:
             arrays = {name: data[name] for name in data.files}
         except ValueError as exc:  # numpy refuses object arrays when allow_pickle=False
+            if "pickle" not in str(exc) and "Object arrays" not in str(exc):
+                raise ValueError(f"{path} is a damaged .npz parameter file: {exc}") from None
             raise ValueError(
                 f"{path} holds a pickled object array; refusing to load it ({exc})"
             ) from None
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:  # damaged member
+            raise ValueError(f"{path} is a damaged .npz parameter file: {exc}") from None
     for name in ("s", "g"):
         if name not in arrays:
             raise ValueError(f"{path} misses the array {name!r}")

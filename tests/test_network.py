@@ -1,0 +1,117 @@
+"""The network: sizes, parameter shapes, seeded initialisation (section 1)."""
+
+import numpy as np
+import pytest
+
+import mlpcore as m
+
+
+def test_shapes_follow_the_notation():
+    net = m.Network((4, 7, 5, 3), seed=0)
+    assert net.s == (4, 7, 5, 3) and net.p == 3
+    assert len(net.w) == len(net.b) == net.p
+    for k in range(net.p):
+        assert net.w[k].shape == (net.s[k + 1], net.s[k])
+        assert net.b[k].shape == (net.s[k + 1],)
+    assert net.n_params == 7 * 4 + 7 + 5 * 7 + 5 + 3 * 5 + 3
+
+
+def test_biases_start_at_zero():
+    net = m.Network((3, 4, 2), seed=1)
+    for bk in net.b:
+        np.testing.assert_array_equal(bk, 0.0)
+
+
+def test_seed_fixes_the_parameters_bit_for_bit():
+    a, b = m.Network((5, 8, 8, 3), g="relu", seed=42), m.Network((5, 8, 8, 3), g="relu", seed=42)
+    for wa, wb in zip(a.w + a.b, b.w + b.b, strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    c = m.Network((5, 8, 8, 3), g="relu", seed=43)
+    assert not np.array_equal(a.w[0], c.w[0])
+
+
+def test_a_generator_can_be_the_seed():
+    a = m.Network((2, 3, 1), seed=np.random.default_rng(7))
+    b = m.Network((2, 3, 1), seed=7)
+    np.testing.assert_array_equal(a.w[0], b.w[0])
+
+
+def test_xavier_and_he_schemes():
+    # Xavier/Glorot: U(−r, r) with r = √(6 / (s_k + s_{k+1})); its variance is r²/3.
+    net = m.Network((300, 200, 1), g="tanh", seed=0)
+    assert net.init == "xavier"
+    r = np.sqrt(6.0 / 500)
+    assert np.abs(net.w[0]).max() <= r
+    assert np.abs(net.w[0]).max() > 0.99 * r
+    assert net.w[0].var() == pytest.approx(r * r / 3, rel=0.02)
+    # He: N(0, 2 / s_k)
+    net = m.Network((300, 200, 1), g="relu", seed=0)
+    assert net.init == "he"
+    assert net.w[0].std() == pytest.approx(np.sqrt(2.0 / 300), rel=0.02)
+    assert abs(net.w[0].mean()) < 0.01
+    forced = m.Network((300, 200, 1), g="relu", seed=0, init="xavier")
+    assert np.abs(forced.w[0]).max() <= r
+
+
+def test_unknown_init_scheme():
+    with pytest.raises(ValueError, match="init must be one of"):
+        m.Network((2, 2), init="lecun")
+
+
+def test_copy_is_deep():
+    net = m.Network((2, 3, 1), seed=0)
+    twin = net.copy()
+    twin.w[0][0, 0] += 1.0
+    twin.b[1][0] += 1.0
+    assert twin.w[0][0, 0] != net.w[0][0, 0] and net.b[1][0] == 0.0
+    assert twin.s == net.s and twin.g is net.g and twin.init == net.init
+
+
+def test_float32_network():
+    net = m.Network((2, 3, 1), seed=0, dtype=np.float32)
+    assert net.dtype == np.float32 and all(b.dtype == np.float32 for b in net.b)
+    f64 = m.Network((2, 3, 1), seed=0)
+    np.testing.assert_array_equal(net.w[0], f64.w[0].astype(np.float32))
+
+
+def test_repr_names_sizes_and_g():
+    assert repr(m.Network((2, 3, 1), g="relu")) == (
+        "Network(s=(2, 3, 1), g='relu', init='he', dtype=float64)"
+    )
+
+
+def test_sizes_may_be_numpy_integers():
+    net = m.Network(np.array([3, 2, 1]), seed=0)
+    assert net.s == (3, 2, 1) and all(type(v) is int for v in net.s)
+
+
+@pytest.mark.parametrize("s", [(2, 0, 1), (2, 3, -1), (0, 3)])
+def test_a_layer_size_below_one(s):
+    bad = next(k for k, v in enumerate(s) if v < 1)
+    with pytest.raises(ValueError, match=rf"s\[{bad}\] \(size of layer {bad}\) must be >= 1"):
+        m.Network(s)
+
+
+@pytest.mark.parametrize("s", [(2, 2.5, 1), (2, 3.0, 1), (2, True, 1), (2, "3", 1), (2, None)])
+def test_a_layer_size_that_is_not_an_integer(s):
+    with pytest.raises(TypeError, match=r"s\[1\] \(size of layer 1\) must be an integer"):
+        m.Network(s)
+
+
+@pytest.mark.parametrize("s", [(3,), ()])
+def test_fewer_than_two_layers(s):
+    with pytest.raises(ValueError, match=r"s \(the layer sizes\) needs at least s_0 and s_1"):
+        m.Network(s)
+
+
+@pytest.mark.parametrize("s", ["231", 5, None, {2, 3}])
+def test_sizes_must_be_a_sequence(s):
+    with pytest.raises(TypeError, match=r"s \(the layer sizes\) must be a sequence"):
+        m.Network(s)
+
+
+def test_bad_dtype_and_bad_g():
+    with pytest.raises(TypeError, match="dtype must be float32 or float64"):
+        m.Network((2, 1), dtype=np.int64)
+    with pytest.raises(ValueError, match="unknown activation"):
+        m.Network((2, 1), g="softsign")
