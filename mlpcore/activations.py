@@ -21,7 +21,10 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Activation:
-    """A pair (g, g'), applied elementwise (eq-g). Calling the object applies g."""
+    """A pair (g, g'), applied elementwise (eq-g). Calling the object applies g.
+
+    The differential of g at v is the diagonal map Dg(v)(u) = diag(g'(v)) u = g'(v) ⊙ u (eq-Dg).
+    """
 
     name: str
     g: Callable[[np.ndarray], np.ndarray]

@@ -20,6 +20,8 @@ from .losses import Loss
 def dL(w: list, g: Activation, z: list, y: np.ndarray, loss: Loss) -> list:
     r"""The backward recursion for dL^(k) = ∂L̃_k/∂z^(k), k = p down to 1.
 
+    Each step is the chain rule through one layer, L̃_k = L̃_{k+1} ∘ h_k ∘ g (eq-chain).
+
     .. math::
         dL^{(p)} = \nabla L(y)(z^{(p)})                                   \quad (eq-dLp)
 

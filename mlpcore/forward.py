@@ -39,6 +39,8 @@ class Trace(NamedTuple):
 def h(b_k: np.ndarray, w_k: np.ndarray, a_k: np.ndarray) -> np.ndarray:
     r"""h_k(b^(k), w^(k), a^(k)) = b^(k) + w^(k) a^(k)  (eq-h).
 
+    h_k is affine in a^(k): its differential in the direction (0, 0, q) is w^(k) q (eq-Dh-a).
+
     Shapes: ``b_k`` (s_{k+1},), ``w_k`` (s_{k+1}, s_k), ``a_k`` (s_k,) or (s_k, n).
     Returns z^(k+1) of shape (s_{k+1},) or (s_{k+1}, n).
     """

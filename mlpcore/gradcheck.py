@@ -57,6 +57,8 @@ def numeric_gradients(w, b, g, x, y, loss, eps: float = 1e-6):
 def numeric_dL(w, b, g, x, y, loss, k: int, eps: float = 1e-6) -> np.ndarray:
     """Central differences of L̃_k with respect to z^(k), for one sample (checks eq-dLk).
 
+    This is the definition of dL^(k) = ∂L̃_k/∂z^(k) computed numerically (eq-dL-def).
+
     L̃_k starts the forward pass at layer k: it takes z^(k), applies g (when k < p), and runs
     the remaining layers: L̃_k(z^(k)) = L̃_{k+1}(h_k(b^(k), w^(k), g(z^(k)))) (eq-Ltilde-rec).
     Returns a vector of shape (s_k,).
