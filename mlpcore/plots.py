@@ -45,12 +45,14 @@ def draw_network(
     title: str | None = None,
     figsize=(7, 4),
     *,
-    highlight: int | None = None,
+    highlight=None,
     direction: str = "forward",
     show_values: bool = False,
     vmax: float | None = None,
     colorbar: bool = True,
     value_label: str | None = None,
+    index_labels: bool = False,
+    mark_edge: tuple[int, int, int] | None = None,
 ):
     r"""Draw layers k = 0..p as columns of neurons joined by the weights w^(k).
 
@@ -72,7 +74,8 @@ def draw_network(
     max_nodes : a wider layer is drawn with its first and last neurons and an ellipsis
     title : the axes title
     figsize : size of the new figure when ``ax`` is None
-    highlight : keyword only; k in 0..p-1 draws the edges of w^(k) strongly, the others faintly
+    highlight : keyword only; k in 0..p-1, or a collection of such k: draw the edges of those
+        w^(k) strongly and all others faintly (an empty collection makes every edge faint)
     direction : keyword only; "forward" or "backward": which way the arrows on the highlighted
         edges point (k → k+1, as in z^(k+1) = h_k(...), or k+1 → k, as in the recursion for dL^(k))
     show_values : keyword only; also write each node value (2 significant digits) on the neuron
@@ -80,6 +83,10 @@ def draw_network(
         so pass the same vmax to several panels to compare them
     colorbar : keyword only; draw a colour bar when ``node_values`` is given
     value_label : keyword only; the colour bar's label
+    index_labels : keyword only; write the document's neuron index i = 1..s_k inside each neuron
+        (when its value is not written there)
+    mark_edge : keyword only; ``(k, i, j)`` with the document's 1-based i, j: draw the edge of
+        w_{i,j}^(k), from neuron j of layer k to neuron i of layer k+1, in black and name it
 
     Returns the matplotlib Figure.
     """
@@ -96,8 +103,12 @@ def draw_network(
         raise ValueError(
             f"node_values must hold p+1 = {p + 1} entries (k = 0..p), got {len(node_values)}"
         )
-    if highlight is not None and not 0 <= highlight < p:
-        raise ValueError(f"highlight must be a weight index k in 0..p-1 = {p - 1}, got {highlight}")
+    if highlight is not None:
+        strong = {int(highlight)} if np.ndim(highlight) == 0 else {int(k) for k in highlight}
+        if not all(0 <= k < p for k in strong):
+            raise ValueError(
+                f"highlight must be weight indices k in 0..p-1 = {p - 1}, got {highlight}"
+            )
     if direction not in ("forward", "backward"):
         raise ValueError(f"direction must be 'forward' or 'backward', got {direction!r}")
     fig, ax = _axes(ax, figsize)
@@ -109,7 +120,7 @@ def draw_network(
     wmax = max((float(np.abs(wk).max()) for wk in w), default=1.0) if w is not None else 1.0
     wmax = wmax if wmax > 0 else 1.0
     for k in range(p):
-        faint = highlight is not None and k != highlight
+        faint = highlight is not None and k not in strong
         for y_src, i_src in zip(ys[k], shown[k], strict=True):
             for y_dst, i_dst in zip(ys[k + 1], shown[k + 1], strict=True):
                 if i_src is None or i_dst is None:
@@ -124,7 +135,7 @@ def draw_network(
                 if faint:
                     lw, alpha = min(lw, 0.6), 0.12
                 ax.plot([k, k + 1], [y_src, y_dst], color=color, lw=lw, alpha=alpha, zorder=1)
-        if highlight == k:
+        if highlight is not None and k in strong:
             # One arrow per layer gap, on its axis, says which way the information flows.
             x0, x1 = (k + 0.3, k + 0.7) if direction == "forward" else (k + 0.7, k + 0.3)
             ax.annotate(
@@ -158,6 +169,28 @@ def draw_network(
                 v = float(values[i])
                 ink = "white" if abs(v) > 0.6 * vmax else "black"
                 ax.text(k, y, f"{v:.2g}", ha="center", va="center", fontsize=7, color=ink, zorder=3)
+            elif index_labels:
+                ax.text(k, y, f"{i + 1}", ha="center", va="center", fontsize=8, zorder=3)
+    if mark_edge is not None:
+        k, i, j = (int(v) for v in mark_edge)
+        if not (0 <= k < p and 1 <= i <= s[k + 1] and 1 <= j <= s[k]):
+            raise ValueError(
+                f"mark_edge=(k, i, j) needs k in 0..{p - 1}, i in 1..s_(k+1), j in 1..s_k "
+                f"(1-based, as in w_ij^(k)), got {mark_edge}"
+            )
+        if (j - 1) in shown[k] and (i - 1) in shown[k + 1]:
+            y_src = ys[k][shown[k].index(j - 1)]
+            y_dst = ys[k + 1][shown[k + 1].index(i - 1)]
+            ax.plot([k, k + 1], [y_src, y_dst], color="black", lw=2.2, zorder=1.5)
+            ax.annotate(
+                rf"$w^{{({k})}}_{{{i},{j}}}$",
+                xy=(k + 0.5, (y_src + y_dst) / 2),
+                xytext=(k + 0.5, (y_src + y_dst) / 2 + 0.12),
+                ha="center",
+                fontsize=11,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "0.6", "alpha": 0.9},
+                zorder=4,
+            )
     if labels:
         for k in range(p + 1):
             ax.text(k, -0.16, _layer_text(k, p, s[k]), ha="center", va="top", fontsize=9)
