@@ -68,6 +68,9 @@ class History:
 def step(net, x, y, loss, alpha: float) -> float:
     """One per-sample step of section 3.1 with the plain functions (eq-update).
 
+    Near a minimum, where the cost is close to quadratic with curvature λ along the step, each
+    step multiplies the distance to the minimum by 1 − αλ (eq-step-contraction).
+
     ``x`` (s_0,), ``y`` (s_p,). Updates ``net`` in place; returns L(y)(y_pred) before the step.
     """
     loss = get_loss(loss)
@@ -83,7 +86,7 @@ def step(net, x, y, loss, alpha: float) -> float:
 
 
 def mean_loss(net, X, Y, loss) -> float:
-    """The objective of section 3.1: the mean of L̃_0 over the columns of X, Y."""
+    """The objective of section 3.1: the mean of L̃_0 over the columns of X, Y (eq-objective)."""
     loss = get_loss(loss)
     return loss.L(Y, forward(net.w, net.b, net.g, X)) / X.shape[1]
 
@@ -124,7 +127,7 @@ def sgd(
     alpha : float > 0, the learning rate α
     epochs : passes over the data
     batch_size : 1 is the document's per-sample descent. m > 1 steps with the mean gradient of
-        m samples, α (1/m) Σ dW: the same formulas with the samples as columns.
+        m samples, α (1/m) Σ dW: the same formulas with the samples as columns (eq-minibatch).
     seed : seeds the shuffling (a new permutation each epoch)
     progress : show a tqdm bar over epochs
     loss_limit : a step whose loss is above this counts as divergence. Default
