@@ -76,6 +76,11 @@ def step(net, x, y, loss, alpha: float) -> float:
     loss = get_loss(loss)
     alpha = check_alpha(alpha)
     x = check_input(x, net.s[0])
+    if x.ndim != 1:  # a batch here would broadcast against a 1-D y without an error
+        raise ValueError(
+            f"x must be one sample of shape (s_0={net.s[0]},) for step, got {x.shape}; "
+            "for batches use sgd(..., batch_size=m)"
+        )
     y = _check_targets(np.asarray(y), net.s[-1], loss, one=True)
     trace = forward(net.w, net.b, net.g, x, trace=True)
     dW, dB, _ = backward(net.w, net.g, trace, y, loss)
@@ -86,8 +91,20 @@ def step(net, x, y, loss, alpha: float) -> float:
 
 
 def mean_loss(net, X, Y, loss) -> float:
-    """The objective of section 3.1: the mean of L̃_0 over the columns of X, Y (eq-objective)."""
+    """The objective of section 3.1: the mean of L̃_0 over the columns of X, Y (eq-objective).
+
+    ``X`` (s_0, n); ``Y`` (s_p, n) or integer class labels (n,).
+    """
     loss = get_loss(loss)
+    X = check_input(X, net.s[0], "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (s_0, n) with samples as columns, got {X.shape}")
+    Y = _check_targets(np.asarray(Y), net.s[-1], loss)
+    check_columns(X, Y, net.s[0], net.s[-1])
+    return _mean_loss(net, X, Y, loss)
+
+
+def _mean_loss(net, X, Y, loss) -> float:
     return loss.L(Y, forward(net.w, net.b, net.g, X)) / X.shape[1]
 
 
@@ -227,7 +244,7 @@ def sgd(
 
 def _finite_loss(net, X, Y, loss) -> float:
     with np.errstate(over="ignore", invalid="ignore"):
-        value = mean_loss(net, X, Y, loss)
+        value = _mean_loss(net, X, Y, loss)
     return value if math.isfinite(value) else math.inf
 
 
