@@ -283,7 +283,7 @@ def figure(
                 _Lifted(run.net, pr.lift), pr.P, pr.train.labels, ax=ax, resolution=120
             )
             where = "in the PCA plane" if pr.P is not pr.train.X else "over the data"
-            ax.set_title(f"boundary {where}, training accuracy {run.accuracy:.0%}", fontsize=9)
+            ax.set_title(f"boundary {where}, training accuracy {run.accuracy:.1%}", fontsize=9)
         else:
             values = sample_dL(run)
             plots.draw_network(
@@ -299,13 +299,14 @@ def figure(
 
 
 def _loss_panel(ax, run: Run, plots) -> None:
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
     plots.loss_curve(run.history, ax=ax)
     # Decades only, written 0.01, 0.1, 1: plain text, no TeX-like typesetting for every frame.
     ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     n = problem(run.settings.dataset).train.n
     if run.step_loss:
         e0 = run.history.epochs

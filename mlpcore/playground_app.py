@@ -80,7 +80,9 @@ class App:
             continuous_update=False,
             style=wide,
         )
-        self.step_button = W.Button(description="step: one sample (§3.1)", icon="")
+        self.step_button = W.Button(
+            description="step: one sample (§3.1)", layout=W.Layout(width="auto")
+        )
         self.picture = W.HTML()
         self.report = W.HTML()
         self.message = W.HTML()
@@ -201,9 +203,14 @@ class App:
             "" if seconds is None else f" · training {run.seconds:.2f} s, drawing {drawn:.2f} s"
         )
         steps = f" + {len(run.step_loss)} manual steps" if run.step_loss else ""
+        done = (
+            f"training stopped in epoch {run.bad_epoch}"
+            if run.diverged
+            else f"after {run.history.epochs} epochs{steps}"
+        )
         self.report.value = (
-            f"s = {run.net.s} · final mean L̃₀ over the {n} training samples = {loss} after "
-            f"{run.history.epochs} epochs{steps} · training accuracy {run.accuracy:.1%}{timing}"
+            f"s = {run.net.s} · final mean L̃₀ over the {n} training samples = {loss} {done}"
+            f" · training accuracy {run.accuracy:.1%}{timing}"
         )
 
     def _repr_mimebundle_(self, **kwargs):

@@ -185,7 +185,7 @@ def test_app_starts_at_the_defaults(app):
     assert [w.layout.display for w in app.sizes] == [None, "none", "none", "none"]
 
 
-@pytest.mark.parametrize("alpha", [1e-4, 0.0316, 0.5])
+@pytest.mark.parametrize("alpha", [1e-4, 0.5])
 def test_alpha_slider_retrains(app, alpha):
     picture = app.picture.value
     app.alpha.value = alpha
