@@ -21,7 +21,7 @@ ALPHAS = (1e-3, 1e-2, 0.1, 0.5, 1.0, 3.0, 10.0)
 SIZES = (1, 2, 3, 8)
 
 
-def frames(alphas=ALPHAS, sizes=SIZES, base: Settings | None = None, dpi: int = 56):
+def frames(alphas=ALPHAS, sizes=SIZES, base: Settings | None = None, dpi: int = 64):
     """Train and draw ``base`` with every (α, s_1) of the grid: one hidden layer of size s_1.
 
     Returns ``(urls, captions, seconds)``: ``urls[i][j]`` is the PNG data URL for
@@ -34,7 +34,8 @@ def frames(alphas=ALPHAS, sizes=SIZES, base: Settings | None = None, dpi: int = 
         row_u, row_c = [], []
         for size in sizes:
             run = train(replace(base, alpha=float(alpha), hidden=(int(size),)))
-            fig = figure(run, width=3.4, ylim=(1e-3, 1e2), labels=False)
+            # Loss and boundary only: the network panel would double the build time of the frames.
+            fig = figure(run, panels=("loss", "boundary"), width=3.6, ylim=(1e-3, 1e2))
             row_u.append(data_url(png(fig, dpi=dpi)))
             if run.diverged:
                 row_c.append(f"α = {alpha:g}, s₁ = {size}: diverged in epoch {run.bad_epoch}.")

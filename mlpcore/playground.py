@@ -275,15 +275,13 @@ def figure(
     pr = problem(run.settings.dataset)
     for ax, panel in zip(axes, panels, strict=True):
         if panel == "loss":
-            _loss_panel(ax, run, plots)
-            if ylim is not None:
-                ax.set_ylim(*ylim)
+            _loss_panel(ax, run, plots, ylim)
         elif panel == "boundary":
             plots.decision_boundary(
                 _Lifted(run.net, pr.lift), pr.P, pr.train.labels, ax=ax, resolution=120
             )
-            where = "in the PCA plane" if pr.P is not pr.train.X else "over the data"
-            ax.set_title(f"boundary {where}, training accuracy {run.accuracy:.1%}", fontsize=9)
+            where = " (PCA plane)" if pr.P is not pr.train.X else ""
+            ax.set_title(f"boundary{where}, training accuracy {run.accuracy:.1%}", fontsize=9)
         else:
             values = sample_dL(run)
             plots.draw_network(
@@ -298,12 +296,15 @@ def figure(
     return fig
 
 
-def _loss_panel(ax, run: Run, plots) -> None:
+def _loss_panel(ax, run: Run, plots, ylim=None) -> None:
     from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
     plots.loss_curve(run.history, ax=ax)
     # Decades only, written 0.01, 0.1, 1: plain text, no TeX-like typesetting for every frame.
-    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    if ylim is not None:
+        ax.set_ylim(*ylim)  # a fixed range of several decades: label the decades only
+    else:
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
