@@ -187,6 +187,7 @@ def sgd(
     Xr = np.ones((n, net.s[0] + 1), dt)  # [x; 1] as rows, see mlpcore._engine
     T = np.empty_like(Tsrc)
     engine = Engine(net, loss.name, batch_size, dt)
+    snapshot = np.empty_like(engine.flat)  # the parameters at the start of an epoch
     rng = np.random.default_rng(seed)
     history = History(alpha=alpha, batch_size=batch_size)
     history.loss.append(_finite_loss(net, X, Y, loss))
@@ -199,9 +200,10 @@ def sgd(
     try:
         for epoch in range(1, epochs + 1):
             order = rng.permutation(n) if shuffle else np.arange(n)
-            np.take(Xsrc, order, axis=0, out=Xr[:, :-1])
-            np.take(Tsrc, order, axis=0, out=T)
-            snapshot = engine.flat.copy()
+            # mode="clip" writes straight into out (mode="raise" would buffer a copy)
+            np.take(Xsrc, order, axis=0, out=Xr[:, :-1], mode="clip")
+            np.take(Tsrc, order, axis=0, out=T, mode="clip")
+            np.copyto(snapshot, engine.flat)
             bad_value, stop_at = None, count
             try:
                 with deferred_interrupt() as flag:  # a Ctrl-C waits for the step to finish
@@ -242,9 +244,18 @@ def sgd(
     return history
 
 
-def _finite_loss(net, X, Y, loss) -> float:
+def _finite_loss(net, X, Y, loss, chunk: int = 2048) -> float:
+    # In chunks of columns, so that a large data set does not need every z^(k) at once.
+    n = X.shape[1]
     with np.errstate(over="ignore", invalid="ignore"):
-        value = _mean_loss(net, X, Y, loss)
+        if n <= chunk:
+            value = _mean_loss(net, X, Y, loss)
+        else:
+            total = 0.0
+            for lo in range(0, n, chunk):
+                z = forward(net.w, net.b, net.g, X[:, lo : lo + chunk])
+                total += loss.L(Y[:, lo : lo + chunk], z)
+            value = total / n
     return value if math.isfinite(value) else math.inf
 
 
