@@ -3,15 +3,15 @@
 The computation is plain functions on plain data, so that tests can drive it without a browser:
 
 * :class:`Settings` is one position of every slider (α, hidden sizes, g, data set, epochs, seed);
-* :func:`train` runs :func:`mlpcore.sgd` for those settings and returns a :class:`Run`, turning
-  divergence into a plain message instead of NaN curves;
+* :func:`train` runs :func:`mlpcore.train.sgd` for those settings and returns a :class:`Run`,
+  turning divergence into a plain message instead of NaN curves;
 * :class:`Playground` holds the current run and can also apply one per-sample step of
-  section 3.1 at a time (:func:`mlpcore.step`);
+  section 3.1 at a time (:func:`mlpcore.train.step`);
 * :func:`figure` draws the loss curve of L̃_0, the decision boundary and the network diagram
-  (edge widths |w^(k)|, node shading dL^(k) of one sample).
+  (edge widths ``|w^(k)|``, node shading ``dL^(k)`` of one sample).
 
-:class:`App` wraps them in ipywidgets (imported only there). Like :mod:`mlpcore.plots`, this
-module imports matplotlib; the core modules never import it.
+:class:`mlpcore.playground_app.App` wraps them in ipywidgets (imported only there). Like
+:mod:`mlpcore.plots`, this module imports matplotlib; the core modules never import it.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ class Run:
 def train(settings: Settings) -> Run:
     """Build ``Network(sizes, g, seed)`` and run ``sgd`` for the settings (per-sample steps).
 
-    Divergence is the :class:`~mlpcore.DivergenceError` of ``sgd`` (a loss or parameter that
+    Divergence is the :class:`~mlpcore.train.DivergenceError` of ``sgd`` (a loss or parameter that
     stops being finite, or one sample's loss above sgd's default limit), or, checked here after
     each epoch, a mean loss above ``CLIMB`` × its value before training. ``sgd``'s own
     ``loss_limit`` applies to single samples too, which legitimately spike, so the epoch rule
