@@ -196,12 +196,24 @@ def test_numeric_dL_rejects_a_layer_outside_1_to_p():
             m.numeric_dL(net.w, net.b, net.g, np.zeros(2), np.zeros(1), m.squared_error, k)
 
 
-if __name__ == "__main__":  # `python tests/test_gradcheck.py`: the errors met by that test
-    import conftest  # noqa: F401  (loads the same hypothesis profile as pytest)
+if __name__ == "__main__":
+    # `python tests/test_gradcheck.py`: the errors met by the test above, on the same examples
+    # as under pytest. `python tests/test_gradcheck.py 2000`: 2000 fresh random examples.
+    import sys
 
-    test_every_gradient_passes_central_differences()
-    own = max(MEASURED, key=lambda r: r[0])
-    two = max(MEASURED, key=lambda r: r[1])
-    print(f"{len(MEASURED)} cases (s, g, loss, n, seed) run by the gradient-check test")
+    import conftest  # noqa: F401  (the hypothesis profile pytest uses, loaded before the import)
+    import test_gradcheck as mod  # decorated again, now under that profile
+
+    test = mod.test_every_gradient_passes_central_differences
+    if len(sys.argv) > 1:
+        test = given(case=cases())(
+            settings(max_examples=int(sys.argv[1]), deadline=None, derandomize=False)(
+                test.hypothesis.inner_test
+            )
+        )
+    test()
+    own = max(mod.MEASURED, key=lambda r: r[0])
+    two = max(mod.MEASURED, key=lambda r: r[1])
+    print(f"{len(mod.MEASURED)} cases (s, g, loss, n, seed) run by the gradient-check test")
     print(f"five-point reference: max relative error {own[0]:.3e} at {own[2]}")
     print(f"mlpcore.gradcheck(eps={EPS:g}): max relative error {two[1]:.3e} at {two[2]}")
