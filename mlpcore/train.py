@@ -149,7 +149,8 @@ def sgd(
     progress : show a tqdm bar over epochs
     loss_limit : a step whose loss is above this counts as divergence. Default
         1e3 × max(initial mean loss, 1).
-    callback : called as ``callback(epoch, net, history)`` after each epoch
+    callback : called as ``callback(epoch, net, history)`` after each epoch; training goes on
+        from ``net``'s parameters as the callback leaves them
 
     Returns
     -------
@@ -234,6 +235,7 @@ def sgd(
                 bar.set_postfix(loss=f"{value:.4g}")
             if callback is not None:
                 callback(epoch, net, history)
+                engine.load(net)  # a callback may change the parameters: continue from them
     except KeyboardInterrupt:
         engine.store(net)
         history.interrupted = True

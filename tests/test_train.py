@@ -46,15 +46,19 @@ def textbook_step(net, X, Y, loss, alpha):
         net.b[k] -= alpha / r * dB[k]
 
 
-def textbook_sgd(net, X, Y, loss, alpha, epochs=1, batch_size=1, seed=0, shuffle=True):
+def textbook_sgd(
+    net, X, Y, loss, alpha, epochs=1, batch_size=1, seed=0, shuffle=True, after_epoch=None
+):
     """The loop of section 3.1, in sgd's sample order: rng.permutation(n) for each epoch."""
     n = X.shape[1]
     rng = np.random.default_rng(seed)
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         order = rng.permutation(n) if shuffle else np.arange(n)
         for lo in range(0, n, batch_size):
             idx = order[lo : lo + batch_size]
             textbook_step(net, X[:, idx], Y[:, idx], loss, alpha)
+        if after_epoch is not None:
+            after_epoch(epoch, net)
     return net
 
 
@@ -174,6 +178,21 @@ def test_history_is_the_mean_loss_per_epoch():
             textbook_step(ref, X[:, [i]], Y[:, [i]], "squared_error", 0.05)
     assert history.loss[-1] < history.loss[0]
     assert m.mean_loss(net, X, Y, "squared_error") == history.loss[-1]
+
+
+def test_training_continues_from_what_a_callback_leaves():
+    s = (2, 5, 2)
+    X, Y, _ = problem(s, "squared_error", n=15)
+
+    def shrink(epoch, net, *history):  # e.g. a weight decay applied once per epoch
+        for k in range(net.p):
+            net.w[k] *= 0.5
+            net.b[k][...] = 0.0
+
+    net = m.Network(s, seed=0)
+    ref = textbook_sgd(net.copy(), X, Y, "squared_error", 0.1, epochs=3, after_epoch=shrink)
+    m.sgd(net, X, Y, "squared_error", 0.1, epochs=3, progress=False, callback=shrink)
+    assert_same_parameters(net, ref)
 
 
 def test_zero_epochs_changes_nothing():
