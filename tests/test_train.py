@@ -226,20 +226,25 @@ def test_the_progress_bar_can_be_shown(capsys):
 # -- divergence --------------------------------------------------------------------------------
 
 
-def replay_until_divergence(net, X, Y, loss, alpha, limit, seed=0, epochs=5):
+def replay_until_divergence(net, X, Y, loss, alpha, limit, seed=0, epochs=5, batch_size=1):
     """Section 3.1 with mlpcore.step, sample by sample in sgd's order, stopping before the
-    first step whose loss (measured before the step) is not finite or exceeds ``limit``, or
-    whose new parameters would not all be finite. Returns the epoch where it stopped."""
+    first step whose loss (measured before the step; for a mini-batch, its mean) is not finite
+    or exceeds ``limit``, or whose new parameters would not all be finite. Returns the epoch
+    where it stopped (None if it never did)."""
     rng = np.random.default_rng(seed)
     for epoch in range(1, epochs + 1):
-        for i in rng.permutation(X.shape[1]):
-            x, y = X[:, i], Y[:, i]
+        order = rng.permutation(X.shape[1])
+        for lo in range(0, X.shape[1], batch_size):
+            idx = order[lo : lo + batch_size]
+            trial = net.copy()
             with np.errstate(all="ignore"):
-                value = m.get_loss(loss).L(y, net(x))
+                value = m.get_loss(loss).L(Y[:, idx], net(X[:, idx])) / idx.size
                 if not value <= limit:
                     return epoch
-                trial = net.copy()
-                m.step(trial, x, y, loss, alpha)
+                if batch_size == 1:
+                    m.step(trial, X[:, idx[0]], Y[:, idx[0]], loss, alpha)
+                else:
+                    textbook_step(trial, X[:, idx], Y[:, idx], loss, alpha)
             if not all(np.isfinite(p).all() for p in trial.w + trial.b):
                 return epoch
             net.w, net.b = trial.w, trial.b
@@ -255,19 +260,22 @@ def xor_problem():
     return ds.X, ds.labels[None, :].astype(float)
 
 
-def test_divergence_with_a_huge_alpha_keeps_the_last_finite_step():
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_divergence_with_a_huge_alpha_keeps_the_last_finite_step(batch_size):
     X, Y = xor_problem()
     net = m.Network((2, 8, 1), g="tanh", seed=0)
     start = net.copy()
     limit = 1e3 * max(m.mean_loss(net, X, Y, "squared_error"), 1.0)  # the documented default
     with pytest.raises(m.DivergenceError, match=r"alpha=1000 in epoch 1\b") as info:
-        m.sgd(net, X, Y, "squared_error", alpha=1e3, epochs=5, progress=False)
+        m.sgd(net, X, Y, "squared_error", 1e3, epochs=5, batch_size=batch_size, progress=False)
     err = info.value
     assert err.alpha == 1e3 and err.epoch == 1 and err.history.epochs == 0
     assert not math.isfinite(err.value) or err.value > limit
     assert all_finite(net)
     ref = start.copy()
-    assert replay_until_divergence(ref, X, Y, "squared_error", 1e3, limit) == 1
+    assert (
+        replay_until_divergence(ref, X, Y, "squared_error", 1e3, limit, batch_size=batch_size) == 1
+    )
     assert_same_parameters(net, ref, rtol=1e-9)
     assert not np.array_equal(net.w[0], start.w[0])  # some steps were taken, and kept
 
