@@ -23,8 +23,9 @@ def verdict(problem: str | None, success: str = "Correct.") -> bool:
     return False
 
 
-def array_problem(name: str, answer, expected, rtol: float = 1e-7, atol: float = 1e-10,
-                  hint: str = "") -> str | None:
+def array_problem(
+    name: str, answer, expected, rtol: float = 1e-7, atol: float = 1e-10, hint: str = ""
+) -> str | None:
     """What is wrong with an array answer, or None: blank, not numeric, shape, NaN, values."""
     if answer is None or answer is Ellipsis:
         return f"{name} is still blank: replace the ... with your code."
