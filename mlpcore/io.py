@@ -42,11 +42,22 @@ def save(path, net: Network) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, **arrays)
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes it private (0600); open() would not
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _file_mode(path) -> int:
+    """The permissions of the file being replaced, or those a plain open() would give."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def load(path, g: Activation | None = None) -> Network:

@@ -171,3 +171,13 @@ def test_a_network_that_cannot_be_saved_leaves_the_file_alone(tmp_path):
         m.save(path, broken)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["net.npz"]
+
+
+def test_a_saved_file_has_the_usual_permissions(tmp_path):
+    plain = tmp_path / "plain.bin"
+    plain.write_bytes(b"")  # what open() gives under the current umask
+    m.save(tmp_path / "net.npz", trained())
+    assert (tmp_path / "net.npz").stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+    os.chmod(tmp_path / "net.npz", 0o640)
+    m.save(tmp_path / "net.npz", trained())  # replacing a file keeps its permissions
+    assert (tmp_path / "net.npz").stat().st_mode & 0o777 == 0o640
