@@ -35,11 +35,14 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 # One pytest run: unit tests, then every lesson executed by nbval (its own asserts count).
-test: $(STAMP) lint
+# The book is built first: tests/test_book.py opens every page of it in a browser.
+test: $(STAMP) lint book
 	$(VENV)/bin/pytest tests notebooks --nbval-lax
 
+# book/build.sh: vendor MathJax and the widget manager from npm (once), generate the equation
+# index and API pages, execute every lesson, build with warnings as errors.
 book: $(STAMP)
-	$(VENV)/bin/jupyter-book build book --path-output book -W --keep-going
+	VENV=$(VENV) book/build.sh
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
