@@ -24,7 +24,7 @@ class Equation:
     label: str  # the {math} label, "eq-..."
     section: str  # section of the document, "3.3"
     title: str  # a short name
-    latex: str  # the equation, one line of LaTeX (no "|" so that it fits a table cell)
+    latex: str  # the equation in LaTeX, parts separated by \\ (no "|": it is a table cell)
     function: str  # dotted path of the implementing object, "mlpcore.backward.dB"
     test: str  # pytest node id, "tests/test_backward.py::test_..."
     lesson: str  # the lesson that defines the label, "notebooks/04_dB.md"
@@ -35,7 +35,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-g",
         "1.5",
         "g and g' act entry by entry",
-        r"g(u) = [g(u_i)]_{i \in [\![1,n]\!]},\quad g'(u) = [g'(u_i)]_{i \in [\![1,n]\!]}",
+        r"g(u) = [g(u_i)]_{i \in [\![1,n]\!]} \\ g'(u) = [g'(u_i)]_{i \in [\![1,n]\!]}",
         "mlpcore.activations.Activation",
         "tests/test_activations.py::test_elementwise_on_vectors_and_batches",
         "notebooks/01_notation.md",
@@ -53,8 +53,8 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-Ltilde",
         "1.5",
         "the cost seen from layer k",
-        r"\tilde L_0(\dots) = L(y)\big(h_{p-1}(b^{(p-1)}, w^{(p-1)}, g \circ h_{p-2}("
-        r"\dots g \circ h_0(b^{(0)}, w^{(0)}, x)))\big)",
+        r"\tilde L_0(\dots) \\ = L(y)\big(h_{p-1}(\dots\, g \circ h_0(b^{(0)}, w^{(0)}, x)"
+        r"\dots)\big)",
         "mlpcore.gradcheck.loss_L0",
         "tests/test_equations_verified.py::test_Ltilde_0_is_the_nested_composition",
         "notebooks/01_notation.md",
@@ -63,7 +63,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-Ltilde-rec",
         "1.5, 3.2",
         "the cost from layer k, recursively",
-        r"\tilde L_k(\dots, z^{(k)}) = \tilde L_{k+1}\big(\dots, h_k(b^{(k)}, w^{(k)}, "
+        r"\tilde L_k(\dots, z^{(k)}) \\ = \tilde L_{k+1}\big(\dots, h_k(b^{(k)}, w^{(k)}, "
         r"g(z^{(k)}))\big)",
         "mlpcore.gradcheck.numeric_dL",
         "tests/test_equations_verified.py::test_Ltilde_recursion",
@@ -73,7 +73,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-forward",
         "2",
         "forward propagation",
-        r"a^{(0)} \leftarrow x,\quad z^{(k+1)} \leftarrow w^{(k)} a^{(k)} + b^{(k)},\quad "
+        r"a^{(0)} \leftarrow x \\ z^{(k+1)} \leftarrow w^{(k)} a^{(k)} + b^{(k)} \\ "
         r"a^{(k)} \leftarrow g(z^{(k)})",
         "mlpcore.forward.forward",
         "tests/test_forward.py::test_forward_equals_the_index_loop",
@@ -83,7 +83,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-forward-batch",
         "2 (batch)",
         "forward propagation on columns",
-        r"z^{(k+1)} \leftarrow w^{(k)} a^{(k)} + b^{(k)} \mathbf{1}_n^T,\quad "
+        r"z^{(k+1)} \leftarrow w^{(k)} a^{(k)} + b^{(k)} \mathbf{1}_n^T \\ "
         r"a^{(0)} = X \in \mathbb{R}^{s_0 \times n}",
         "mlpcore.forward.forward",
         "tests/test_forward.py::test_a_batch_is_the_samples_side_by_side",
@@ -93,7 +93,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-dL-def",
         "3.2",
         "definition of dL^(k)",
-        r"D\tilde L_k(\dots)(0, \dots, 0, u) = dL^{(k)T} u,\quad "
+        r"D\tilde L_k(\dots)(0, \dots, 0, u) = dL^{(k)T} u \\ "
         r"dL^{(k)} = \frac{\partial \tilde L_k}{\partial z^{(k)}}",
         "mlpcore.gradcheck.numeric_dL",
         "tests/test_gradcheck.py::test_dL_is_the_derivative_of_L_k_with_respect_to_z_k",
@@ -112,8 +112,8 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-chain",
         "3.2",
         "the chain rule through one layer",
-        r"D\tilde L_k(\dots)(\dots, 0, 0, u) = D\tilde L_{k+1}(\dots)\big(\dots, "
-        r"Dh_k(\dots)(0_{s_{k+1}}, 0_{s_{k+1} \times s_k}, Dg(z^{(k)})(u))\big)",
+        r"D\tilde L_k(\dots)(\dots, 0, 0, u) \\ = D\tilde L_{k+1}(\dots)(\dots, r) \\ "
+        r"r = Dh_k(\dots)(0, 0, Dg(z^{(k)})(u))",
         "mlpcore.backward.dL",
         "tests/test_equations_verified.py::test_chain_rule_through_one_layer",
         "notebooks/03_dL.md",
@@ -131,7 +131,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-Dh-a",
         "3.2",
         "the differential of h_k in a",
-        r"Dh_k(b^{(k)}, w^{(k)}, a^{(k)})(0_{s_{k+1}}, 0_{s_{k+1} \times s_k}, q) = w^{(k)} q",
+        r"Dh_k(b^{(k)}, w^{(k)}, a^{(k)})(0_{s_{k+1}}, 0_{s_{k+1} \times s_k}, q) \\ = w^{(k)} q",
         "mlpcore.forward.h",
         "tests/test_equations_verified.py::test_Dh_in_a_is_w",
         "notebooks/03_dL.md",
@@ -158,7 +158,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-squared-error",
         "1.5 (a choice of L)",
         "squared error",
-        r"L(y)(z) = \tfrac12 \lVert z - y \rVert^2,\quad \nabla L(y)(z) = z - y",
+        r"L(y)(z) = \tfrac12 \lVert z - y \rVert^2 \\ \nabla L(y)(z) = z - y",
         "mlpcore.losses._squared_L",
         "tests/test_losses.py::test_squared_error_values",
         "notebooks/03_dL.md",
@@ -167,7 +167,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-softmax-xent",
         "1.5 (a choice of L)",
         "softmax cross-entropy on z^(p)",
-        r"L(y)(z) = -\sum_i y_i \log \mathrm{softmax}(z)_i,\quad "
+        r"L(y)(z) = -\sum_i y_i \log \mathrm{softmax}(z)_i \\ "
         r"\nabla L(y)(z) = \mathrm{softmax}(z) - y",
         "mlpcore.losses._xent_L",
         "tests/test_losses.py::test_softmax_cross_entropy_values",
@@ -177,7 +177,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-dB",
         "3.3",
         "gradient with respect to the biases",
-        r"\frac{\partial \tilde L_0}{\partial b_i^{(k)}} = (dL^{(k+1)})_i,\quad "
+        r"\frac{\partial \tilde L_0}{\partial b_i^{(k)}} = (dL^{(k+1)})_i \\ "
         r"dB^{(k)} = dL^{(k+1)}",
         "mlpcore.backward.dB",
         "tests/test_backward.py::test_vectorised_equals_the_index_loops",
@@ -196,8 +196,8 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-dW",
         "3.4",
         "gradient with respect to the weights",
-        r"\frac{\partial \tilde L_0}{\partial w_{i,j}^{(k)}} = g(z_j^{(k)}) (dL^{(k+1)})_i,"
-        r"\quad dW^{(k)} = dL^{(k+1)} g(z^{(k)})^T",
+        r"\frac{\partial \tilde L_0}{\partial w_{i,j}^{(k)}} = g(z_j^{(k)}) (dL^{(k+1)})_i"
+        r" \\ dW^{(k)} = dL^{(k+1)} g(z^{(k)})^T",
         "mlpcore.backward.dW",
         "tests/test_gradcheck.py::test_every_gradient_passes_central_differences",
         "notebooks/05_dW.md",
@@ -215,7 +215,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-dW-batch",
         "3.4 (batch)",
         "dW for a batch: a sum of outer products",
-        r"dW^{(k)} = \sum_{m=1}^{n} dL^{(k+1)}_m a^{(k)T}_m = dL^{(k+1)} A^{(k)T}",
+        r"dW^{(k)} = \sum_{m=1}^{n} dL^{(k+1)}_m a^{(k)T}_m \\ = dL^{(k+1)} A^{(k)T}",
         "mlpcore.backward.dW",
         "tests/test_backward.py::test_batch_gradient_is_the_sum_of_per_sample_gradients",
         "notebooks/05_dW.md",
@@ -233,7 +233,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-update",
         "3.1",
         "one gradient-descent step",
-        r"w^{(k)} \leftarrow w^{(k)} - \alpha\, dW^{(k)},\quad "
+        r"w^{(k)} \leftarrow w^{(k)} - \alpha\, dW^{(k)} \\ "
         r"b^{(k)} \leftarrow b^{(k)} - \alpha\, dB^{(k)}",
         "mlpcore.train.step",
         "tests/test_hand_example.py::test_one_step_matches_the_hand_computation",
@@ -243,7 +243,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "eq-minibatch",
         "3.1 (mini-batch)",
         "a mini-batch step: the mean gradient",
-        r"w^{(k)} \leftarrow w^{(k)} - \frac{\alpha}{m}\, dL^{(k+1)} A^{(k)T},\quad "
+        r"w^{(k)} \leftarrow w^{(k)} - \frac{\alpha}{m}\, dL^{(k+1)} A^{(k)T} \\ "
         r"b^{(k)} \leftarrow b^{(k)} - \frac{\alpha}{m}\, dL^{(k+1)} \mathbf{1}_m",
         "mlpcore.train.sgd",
         "tests/test_equations_verified.py::test_minibatch_step_uses_the_mean_gradient",
@@ -298,15 +298,30 @@ def index_markdown() -> str:
         "these links breaks. Sections in parentheses mark the course's own additions (batch",
         "forms, the step size) to the part of the document they extend.",
         "",
+        # Long code (test node ids) may wrap, so that the table fits the page width.
+        "<style>",
+        ".bd-main .bd-content .bd-article-container { max-width: 100%; }",
+        ".eq-index td:nth-child(4) code, .eq-index td:nth-child(4) span,",
+        ".eq-index td:nth-child(5) code, .eq-index td:nth-child(5) span",
+        "{ white-space: normal; overflow-wrap: anywhere; }",
+        ".eq-index td { vertical-align: top; }",
+        ".eq-index td:nth-child(1) span { white-space: normal; }",
+        ".eq-index td:nth-child(4) { min-width: 7em; }",
+        ".eq-index td:nth-child(5) { min-width: 10em; }",
+        "</style>",
+        "",
+        "```{container} eq-index",
         "| Label | Section | Equation | Function | Test | Lesson |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for e in EQUATIONS:
+        lesson = _lesson_doc(e.lesson)
+        math = rf"\begin{{gathered}}{e.latex}\end{{gathered}}" if r"\\" in e.latex else e.latex
         lines.append(
-            f"| {{eq}}`{e.label}` `{e.label}` | {e.section} | {e.title}: ${e.latex}$ "
-            f"| `{e.function}` | `{e.test}` | {{doc}}`{_lesson_doc(e.lesson)}` |"
+            f"| {{eq}}`{e.label}` `{e.label}` | {e.section} | {e.title}: ${math}$ "
+            f"| `{e.function}` | `{e.test}` | {{doc}}`{lesson.split('/')[-1]} <{lesson}>` |"
         )
-    lines.append("")
+    lines += ["```", ""]
     return "\n".join(lines)
 
 

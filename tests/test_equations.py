@@ -104,7 +104,8 @@ def test_index_page_lists_every_equation():
         assert row.count("|") == header.count("|"), f"{e.label}: the row has the wrong cells"
         assert f"{{eq}}`{e.label}`" in row
         assert f"`{e.function}`" in row and f"`{e.test}`" in row
-        assert f"{{doc}}`{e.lesson.removesuffix('.md')}`" in row
+        lesson = e.lesson.removesuffix(".md")
+        assert f"{{doc}}`{lesson.split('/')[-1]} <{lesson}>`" in row
 
 
 def test_names_label_is_strict():
