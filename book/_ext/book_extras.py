@@ -14,11 +14,15 @@ notebook; the book numbers its chapters itself, so that leading "4. " is dropped
 Docstrings are read as plain text first and reST second. Two plain-text habits would break
 reST, so they are adapted before autodoc parses the docstring: inline math written as
 ``$w^{(k)}$`` (as in the lessons) becomes the ``:math:`` role, and an absolute value such as
-``|w^(k)|`` (a substitution reference in reST, an error) gets its bars escaped.
+``|w^(k)|`` (a substitution reference in reST, an error) gets its bars escaped. And a docstring
+that names the label of the equation it implements ("eq-dW", STYLE.md) gets a link to that
+equation in its lesson, for the labels of the equation registry (whose tests check that each
+one is defined in a lesson).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 
@@ -68,11 +72,31 @@ _BARS = re.compile(r"(?<![\\\w])\|(?=[^\s|])([^|\n]*?[^\s\\|])\|(?!\w)")
 _BACKTICKED = re.compile(r"(`+[^`]*`+)")
 
 
+# An equation label, "eq-dW", alone or in parentheses: "(eq-dW)" becomes the link "(5.1)".
+_LABEL = re.compile(r"\((eq-[A-Za-z0-9-]*[A-Za-z0-9])\)|\b(eq-[A-Za-z0-9-]*[A-Za-z0-9])\b")
+
+
+@functools.cache
+def _registered_labels() -> frozenset[str]:
+    try:
+        from mlpcore.equations import BY_LABEL
+    except ImportError:
+        return frozenset()
+    return frozenset(BY_LABEL)
+
+
+def _link_label(match: re.Match) -> str:
+    label = match.group(1) or match.group(2)
+    if label not in _registered_labels():
+        return match.group(0)
+    return f":eq:`{label}`"
+
+
 def _plain_text_to_rest(line: str) -> str:
     line = _DOLLAR_MATH.sub(r":math:`\1`", line)
     parts = _BACKTICKED.split(line)
     for i in range(0, len(parts), 2):  # the even parts are outside backticks
-        parts[i] = _BARS.sub(r"\|\1\|", parts[i])
+        parts[i] = _LABEL.sub(_link_label, _BARS.sub(r"\|\1\|", parts[i]))
     return "".join(parts)
 
 
