@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
+import re
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -26,14 +28,24 @@ import pytest
 import yaml
 from browser_utils import block_outside_requests, chromium_browser
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 HTML = BOOK / "_build" / "html"
 SCREENSHOTS = BOOK / "_build" / "screenshots"
 NOT_PAGES = ("_static/", "_sources/", "_images/")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _load(path: Path):
+    """Import a helper script of book/ by its path (book/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+book_extras = _load(BOOK / "_ext" / "book_extras.py")
+build_pages = _load(BOOK / "build_pages.py")
 
 
 def built_pages() -> list[str]:
@@ -165,6 +177,8 @@ def resolves(url: str, base: str) -> bool:
     return target.is_file()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("page_path", PAGES or ["(book not built)"])
 def test_page(site, browser, page_path):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -214,6 +228,9 @@ def test_page(site, browser, page_path):
 
 def check_lesson(page, page_path: str, site: str) -> None:
     stem = Path(page_path).stem
+    # The lesson's own "4. " is dropped from its title: the book numbers chapters itself.
+    title = page.locator("article h1").first.inner_text()
+    assert not re.match(r"\d+\.\s*\d+\.", title), f"numbered twice: {title!r}"
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
 
@@ -234,3 +251,42 @@ def check_lesson(page, page_path: str, site: str) -> None:
     for i in range(solutions.count()):
         classes = solutions.nth(i).get_attribute("class") or ""
         assert "dropdown" in classes, f"solution {i + 1} of {stem} is not in a dropdown"
+
+
+# The book's build helpers, without a browser.
+
+
+@pytest.mark.parametrize(
+    ("docstring", "rest"),
+    [
+        (
+            "shows $z^{(p)} = y_\\mathrm{pred}$ here",
+            "shows :math:`z^{(p)} = y_\\mathrm{pred}` here",
+        ),
+        ("edge widths |w^(k)|, then", "edge widths \\|w^(k)\\|, then"),
+        ("a table | a | b | row", "a table | a | b | row"),
+        ("literal ``|x|`` and :math:`|x|` stay", "literal ``|x|`` and :math:`|x|` stay"),
+        ("applied elementwise (eq-g).", "applied elementwise :eq:`eq-g`."),
+        ("label eq-dW, unknown eq-not-a-label", "label :eq:`eq-dW`, unknown eq-not-a-label"),
+        ("a price of \\$5 and $$x$$", "a price of \\$5 and $$x$$"),
+    ],
+)
+def test_docstrings_are_adapted_to_rest(docstring, rest):
+    assert book_extras._plain_text_to_rest(docstring) == rest
+
+
+def test_api_page_documents_every_public_module():
+    modules = build_pages.public_modules()
+    assert {"mlpcore", "mlpcore.forward", "mlpcore.backward", "mlpcore.train"} <= set(modules)
+    assert not [m for m in modules if any(part.startswith("_") for part in m.split("."))]
+    assert not [m for m in modules if m.startswith("mlpcore.exercises.lesson")]
+    page = build_pages.api_markdown()
+    for name in modules[1:]:
+        assert f".. automodule:: {name}\n   :members:" in page
+
+
+def test_toc_lists_the_lessons_in_order():
+    lessons = [p for p in toc_files() if p.startswith("notebooks/")]
+    assert lessons == sorted(lessons) and len(lessons) == 8
+    for page in lessons:
+        assert (ROOT / page).with_suffix(".md").is_file(), f"{page}: no lesson source"
