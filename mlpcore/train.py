@@ -208,8 +208,7 @@ def sgd(
             bad_value, stop_at = None, count
             try:
                 with deferred_interrupt() as flag:  # a Ctrl-C waits for the step to finish
-                    run(Xr, T, alpha, limit, 0, count, interrupt=flag)
-                history.steps += count
+                    history.steps += run(Xr, T, alpha, limit, 0, count, interrupt=flag)
                 if not engine.params_finite():
                     bad_value = math.inf
             except Diverging as exc:
@@ -237,6 +236,8 @@ def sgd(
                 callback(epoch, net, history)
                 engine.load(net)  # a callback may change the parameters: continue from them
     except KeyboardInterrupt:
+        if not engine.params_finite():  # the last step overflowed: back to the epoch's start
+            engine.flat[...] = snapshot
         engine.store(net)
         history.interrupted = True
     finally:
