@@ -198,4 +198,5 @@ def test_ctrl_c_never_leaves_half_a_step(use_blas, batch_size):
         diffs.append(max_diff(net, ref))
     assert min(diffs) < 1e-12
     assert int(np.argmin(diffs)) + 1 == 6
+    assert history.steps == 6  # the partial epoch's steps are counted
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
