@@ -6,27 +6,12 @@ Every check compares the answer with an independent computation on the fixed pro
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from ..backward import backward
-from ..forward import forward
-from ..losses import Loss, squared_error
+from ..losses import squared_error
 from ..network import Network
 from . import array_problem, verdict
-from ._numbers import as_number, scalar_problem
-
-
-class Problem(NamedTuple):
-    """A fixed network (3, 4, 5, 2), one sample (x, y) and a batch (X, Y) of 6 columns."""
-
-    net: Network
-    x: np.ndarray
-    y: np.ndarray
-    X: np.ndarray
-    Y: np.ndarray
-    loss: Loss
+from ._common import Problem, as_number, gradients, scalar_problem
 
 
 def problem() -> Problem:
@@ -39,9 +24,7 @@ def problem() -> Problem:
 
 
 def _grads(P: Problem, batch: bool):
-    x, y = (P.X, P.Y) if batch else (P.x, P.y)
-    trace = forward(P.net.w, P.net.b, P.net.g, x, trace=True)
-    return backward(P.net.w, P.net.g, trace, y, P.loss)
+    return gradients(P, P.X, P.Y) if batch else gradients(P, P.x, P.y)
 
 
 def check_db_central(answer) -> bool:

@@ -6,28 +6,13 @@ Every check compares the answer with an independent computation on the fixed pro
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from ..backward import backward
 from ..forward import forward
-from ..losses import Loss, squared_error
+from ..losses import squared_error
 from ..network import Network
 from . import array_problem, verdict
-from ._numbers import as_number, scalar_problem
-
-
-class Problem(NamedTuple):
-    """A fixed network (3, 4, 2), one sample (x, y), a training set (X, Y) of 8 columns, α."""
-
-    net: Network
-    x: np.ndarray
-    y: np.ndarray
-    X: np.ndarray
-    Y: np.ndarray
-    loss: Loss
-    alpha: float
+from ._common import Problem, as_number, gradients, scalar_problem
 
 
 def problem() -> Problem:
@@ -41,11 +26,6 @@ def problem() -> Problem:
     return Problem(net, x, y, X, Y, squared_error, 0.1)
 
 
-def _grads(P: Problem, X, Y):
-    trace = forward(P.net.w, P.net.b, P.net.g, X, trace=True)
-    return backward(P.net.w, P.net.g, trace, Y, P.loss)
-
-
 def _same(answer, expected) -> bool:
     return (
         isinstance(answer, np.ndarray)
@@ -57,7 +37,7 @@ def _same(answer, expected) -> bool:
 def check_update(answer) -> bool:
     """w^(0) after one step of eq-update on the sample (x, y) with the learning rate α."""
     P = problem()
-    dW, _, _ = _grads(P, P.x, P.y)
+    dW, _, _ = gradients(P, P.x, P.y)
     w0, alpha = P.net.w[0], P.alpha
     expected = w0 - alpha * dW[0]
     hint = "w^(0) ← w^(0) − α dW^(0), with dW^(0) = dL^(1) x^T."
@@ -73,7 +53,7 @@ def check_update(answer) -> bool:
 def check_minibatch_gradient(answer) -> bool:
     """The mean gradient (1/m) Σ dW^(1) over the m = 8 columns of (X, Y)."""
     P = problem()
-    dW, _, _ = _grads(P, P.X, P.Y)
+    dW, _, _ = gradients(P, P.X, P.Y)
     m = P.X.shape[1]
     expected = dW[1] / m
     hint = "Backpropagate the whole batch (samples as columns), then divide dW^(1) by m."

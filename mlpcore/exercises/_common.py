@@ -1,8 +1,33 @@
-"""Helpers for checks whose answer is one number (lessons 04 to 06)."""
+"""What the checks of lessons 04 to 06 share: a fixed problem, its gradients, one-number answers."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+
+from ..backward import backward
+from ..forward import forward
+from ..losses import Loss
+from ..network import Network
+
+
+class Problem(NamedTuple):
+    """A fixed network, one sample (x, y), a batch (X, Y) of columns, a loss and a step α."""
+
+    net: Network
+    x: np.ndarray
+    y: np.ndarray
+    X: np.ndarray
+    Y: np.ndarray
+    loss: Loss
+    alpha: float = 0.1
+
+
+def gradients(P: Problem, x, y):
+    """(dW, dB, dL) of ``P.net`` for the sample(s) ``x``, ``y`` (columns), by mlpcore.backward."""
+    trace = forward(P.net.w, P.net.b, P.net.g, x, trace=True)
+    return backward(P.net.w, P.net.g, trace, y, P.loss)
 
 
 def as_number(answer) -> float:
