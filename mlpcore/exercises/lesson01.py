@@ -14,7 +14,7 @@ from ..activations import Activation
 from ..losses import Loss, squared_error
 from ..network import Network
 from . import array_problem, verdict
-from ._numbers import scalar_problem
+from ._common import scalar_problem
 
 #: The layer sizes used by the shape exercises: p = 3, s_0 = 5, s_1 = s_2 = 8, s_3 = 3.
 S = (5, 8, 8, 3)

@@ -13,7 +13,7 @@ import numpy as np
 from ..activations import Activation, relu, tanh
 from ..network import Network
 from . import array_problem, verdict
-from ._numbers import as_number, scalar_problem
+from ._common import as_number, scalar_problem
 
 
 class Tiny(NamedTuple):

@@ -11,7 +11,7 @@ import numpy as np
 from ..forward import forward
 from ..playground import SOLVED, Settings, problem, train
 from . import verdict
-from ._numbers import as_number
+from ._common import as_number
 
 ALPHA_MIN, ALPHA_MAX = 1e-4, 10.0  # the ends of the playground's α slider
 CIRCLES = Settings(dataset="circles", hidden=(8,), g="tanh", alpha=0.1, epochs=30, seed=0)
