@@ -45,14 +45,20 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 THREADS = 2
+#: Seconds of quiet after each runner of a workload whose products use the BLAS threads (B).
+#: After a call, OpenBLAS's worker threads spin for about 2^28 cycles (~0.1 s here) before they
+#: sleep, and so do PyTorch's OpenMP threads for a while: a library called right after another
+#: one shares the 2 cores with the spinning threads of the first and runs 1.5-4x slower
+#: (bench/README.md, "Contention"). The pause lets every pool fall asleep before the next one runs.
+PAUSE = 0.3
 
 
 # --------------------------------------------------------------------------------------------
 # Workloads
 # --------------------------------------------------------------------------------------------
-def workloads(quick: bool) -> list[dict]:
+def workloads(quick: bool, pause: float = PAUSE) -> list[dict]:
     r = 5 if quick else 15
-    rb = 3 if quick else 9
+    rb = 3 if quick else 11
     return [
         dict(name="A: digits 64-32-10, per-sample", s=(64, 32, 10), g="tanh",
              loss="softmax_cross_entropy", m=1, dtype="float64", alpha=0.02, data="digits",
@@ -62,10 +68,10 @@ def workloads(quick: bool) -> list[dict]:
              steps=45, rounds=r),
         dict(name="B: 784-1024-1024-10, batch 256, float32", s=(784, 1024, 1024, 10), g="relu",
              loss="softmax_cross_entropy", m=256, dtype="float32", alpha=0.05,
-             data="synthetic", steps=1, rounds=rb),
+             data="synthetic", steps=2, rounds=rb, pause=pause),
         dict(name="B: 784-1024-1024-10, batch 256, float64", s=(784, 1024, 1024, 10), g="relu",
              loss="softmax_cross_entropy", m=256, dtype="float64", alpha=0.05,
-             data="synthetic", steps=1, rounds=rb),
+             data="synthetic", steps=2, rounds=rb, pause=pause),
         dict(name="tiny: 2-8-1, per-sample", s=(2, 8, 1), g="tanh", loss="squared_error", m=1,
              dtype="float64", alpha=0.05, data="xor", steps=400, rounds=r),
     ]  # fmt: skip
@@ -334,7 +340,9 @@ def time_workload(wl: dict) -> list[dict]:
     import mlpcore
 
     warm, K, R = 1, wl["steps"], wl["rounds"]
-    n_steps = K * (R + warm)
+    pause = wl.get("pause", 0.0)
+    lead = 1 if pause else 0  # an untimed first step per run wakes the runner's thread pool
+    n_steps = (K + lead) * (R + warm)
     X, T, Xev, Yev, labels_ev = make_data(wl, n_steps)
     start = mlpcore.Network(wl["s"], g=wl["g"], seed=0, dtype=wl["dtype"])
     peers = {"mlpcore": MlpcoreEngine(wl, start.copy(), X, T)}
@@ -353,16 +361,20 @@ def time_workload(wl: dict) -> list[dict]:
     names = list(runners)
     times = {name: [] for name in names}
     for rnd in range(warm + R):
-        lo = rnd * K
+        lo = rnd * (K + lead)
         order = names[rnd % len(names) :] + names[: rnd % len(names)]
         for name in order:
             runner = runners[name]
             steps = runner.steps_per_epoch if isinstance(runner, MlpcoreSgd) else K
+            if lead:
+                runner.run(lo, lead)
             t = time.perf_counter()
-            runner.run(lo, K)
+            runner.run(lo + lead, K)
             dt = (time.perf_counter() - t) / steps
             if rnd >= warm:
                 times[name].append(dt)
+            if pause:
+                time.sleep(pause)
     med = {k: float(np.median(v)) for k, v in times.items()}
     fl, flb = np.array(times["floor (numpy)"]), np.array(times["floor (BLAS)"])
     mine = np.array(times["mlpcore"])
@@ -400,13 +412,15 @@ def time_workload(wl: dict) -> list[dict]:
     return records
 
 
-def child_time(quick: bool) -> dict:
+def child_time(quick: bool, only: str = "", pause: float = PAUSE) -> dict:
     import scipy.linalg.blas  # noqa: F401  (so that threadpoolctl sees every BLAS)
     import torch
 
     torch.set_num_threads(THREADS)
     out = {"blas": blas_report(), "torch": torch.__version__, "records": []}
-    for wl in workloads(quick):
+    for wl in workloads(quick, pause):
+        if not wl["name"].startswith(only):
+            continue
         out["records"] += time_workload(wl)
         print(f"  done: {wl['name']}", file=sys.stderr, flush=True)
     return out
@@ -477,6 +491,8 @@ def goal_rows(records: list[dict]) -> list[str]:
     rows = []
     for wl, max_floor, speed in GOALS:
         rec = {r["peer"]: r for r in records if r["workload"] == wl}
+        if not rec:  # not run (--only)
+            continue
         me = rec["mlpcore"]
         ok = me["x_floor"] <= max_floor
         rows.append(
@@ -514,6 +530,11 @@ def table(records: list[dict]) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer rounds (smoke test)")
+    ap.add_argument("--only", default="", help="only the workloads whose name starts so (e.g. B)")
+    ap.add_argument("--pause", type=float, default=PAUSE,
+                    help=f"seconds of quiet after each runner on B (default {PAUSE}; 0 shows "
+                    "the contention between thread pools)")  # fmt: skip
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
     ap.add_argument("--child", choices=["time", "memory"], help=argparse.SUPPRESS)
     ap.add_argument("--peer", help=argparse.SUPPRESS)
     ap.add_argument("--dtype", help=argparse.SUPPRESS)
@@ -521,7 +542,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(HERE / "results.json"), help="where to write records")
     args = ap.parse_args()
     if args.child == "time":
-        print(json.dumps(child_time(args.quick)))
+        print(json.dumps(child_time(args.quick, args.only, args.pause)))
         return 0
     if args.child == "memory":
         print(json.dumps(child_memory(args.peer, args.dtype, args.epochs)))
@@ -537,6 +558,7 @@ def main() -> int:
         "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset": env_unset,
     }
     quick = ["--quick"] if args.quick else []
+    quick += ["--only", args.only, "--pause", str(args.pause)]
     all_records, lines = [], []
     for label, env in settings.items():
         print(f"timing with the {label} ...", file=sys.stderr, flush=True)
@@ -553,9 +575,10 @@ def main() -> int:
         lines += table(res["records"])
         lines += ["", "| workload | goal | measured | verdict |", "|---|---|---|---|"]
         lines += goal_rows(res["records"])
-    print("measuring peak memory on B, one process per peer ...", file=sys.stderr, flush=True)
     mem = []
-    for dtype in ("float32", "float64"):
+    if not args.no_memory:
+        print("measuring peak memory on B, one process per peer ...", file=sys.stderr, flush=True)
+    for dtype in () if args.no_memory else ("float32", "float64"):
         for peer in ("mlpcore", "PyTorch", "scikit-learn"):
             r = run_child(["--child", "memory", "--peer", peer, "--dtype", dtype], env_as_is)
             mem.append(r)

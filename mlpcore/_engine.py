@@ -426,18 +426,19 @@ class Engine:
         """
         flag = interrupt if interrupt is not None else [False]
         xent = self.loss_name == "softmax_cross_entropy"
-        Yr = self._one_hot_rows(T) if xent else T
+        Yr = self._one_hot_rows(T, start * self.batch, stop * self.batch) if xent else T
         with np.errstate(all="ignore"):
             return self._batch(Xr, Yr, float(alpha), limit, start, stop, check_params, flag)
 
-    def _one_hot_rows(self, labels):
+    def _one_hot_rows(self, labels, lo, hi):
+        """The targets as one-hot rows (n, s_p); only rows lo..hi-1 (the batches run) are set."""
         n, sp = labels.shape[0], self.s[self.p]
         Y = self._bufs.get(("Y", n))
         if Y is None:
             Y = self._bufs[("Y", n)] = np.zeros((n, sp), self.dtype)
-        else:
-            Y.fill(0.0)
-        Y[np.arange(n), labels] = 1.0
+        hi = min(hi, n)
+        Y[lo:hi] = 0.0
+        Y[np.arange(lo, hi), labels[lo:hi]] = 1.0
         return Y
 
     def _batch_buffers(self, r):

@@ -200,3 +200,33 @@ def test_ctrl_c_never_leaves_half_a_step(use_blas, batch_size):
     assert int(np.argmin(diffs)) + 1 == 6
     assert history.steps == 6  # the partial epoch's steps are counted
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("use_blas", PATHS, indirect=True)
+@pytest.mark.parametrize("loss", ["squared_error", "softmax_cross_entropy"])
+def test_epoch_in_pieces_equals_one_call(use_blas, loss):
+    """Batches start..stop-1 in several calls (as bench/ runs them) = one call over all of them."""
+    s, m = (3, 5, 4), 4
+    X, Y = problem(s, loss, n=22)  # 6 batches, the last one of 2 samples
+    dt = np.dtype(np.float64)
+    Xr = np.ones((X.shape[1], s[0] + 1), dt)
+    Xr[:, :-1] = X.T
+    T = np.argmax(Y, axis=0) if loss == "softmax_cross_entropy" else np.ascontiguousarray(Y.T)
+    whole = _engine.Engine(mlpcore.Network(s, seed=3), loss, m, dt)
+    pieces = _engine.Engine(mlpcore.Network(s, seed=3), loss, m, dt)
+    assert whole.epoch_batch(Xr, T, 0.1, np.inf, 0, 6) == 6
+    for lo, hi in [(0, 1), (1, 4), (4, 6)]:
+        assert pieces.epoch_batch(Xr, T, 0.1, np.inf, lo, hi) == hi - lo
+    assert np.array_equal(whole.flat, pieces.flat)
+    ref, lossf = mlpcore.Network(s, seed=3), mlpcore.get_loss(loss)
+    for lo in range(0, 22, m):  # the plain loop over the batches in order
+        idx = slice(lo, lo + m)
+        trace = mlpcore.forward(ref.w, ref.b, ref.g, X[:, idx], trace=True)
+        dW, dB, _ = mlpcore.backward(ref.w, ref.g, trace, Y[:, idx], lossf)
+        r = X[:, idx].shape[1]
+        for k in range(ref.p):
+            ref.w[k] -= 0.1 / r * dW[k]
+            ref.b[k] -= 0.1 / r * dB[k]
+    net = mlpcore.Network(s, seed=3)
+    pieces.store(net)
+    assert max_diff(net, ref) < 1e-12
