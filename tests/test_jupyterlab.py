@@ -1,0 +1,451 @@
+"""Each lesson renders in JupyterLab, opened from its MyST ``.md`` (jupytext) and its ``.ipynb``.
+
+The test copies ``notebooks/`` (each lesson's ``.md`` and ``.ipynb``) into a temporary folder, so
+that running cells and autosave never touch the repository's files, and starts its own JupyterLab
+there: 127.0.0.1, a free port, a random token, its own process group, fresh settings, workspace
+and runtime folders, no news, update check or extension catalogue. Headless Chromium (Playwright,
+Debian's browser, every request outside 127.0.0.1 blocked) opens each lesson twice:
+
+- the ``.md`` with jupytext's "Jupytext Notebook" viewer (what "Open With > Jupytext Notebook"
+  does in the file browser);
+- the ``.ipynb`` with the plain "Notebook" viewer.
+
+No jupytext pairing configuration is copied, so the two forms are read independently: the
+``.ipynb`` is shown as the file stands, the way JupyterLab without jupytext, or Colab, shows it.
+
+For each lesson and form it checks that:
+
+- the notebook view holds as many cells as jupytext reads from the file;
+- the first heading shows the lesson's title (read from the file, with its math typeset);
+- inline math is typeset by JupyterLab's own MathJax (offline), and no formula is a MathJax error;
+- after Run All Cells (``notebook:run-all-cells`` through the exposed app) and an idle kernel,
+  every code cell has an execution count, no output is an error and no stderr shows a
+  traceback, and a lesson whose code draws shows at least one image;
+- no request tried to leave 127.0.0.1, none to JupyterLab failed, no script error went uncaught.
+
+All sixteen runs take about 70 s here. Not checked, because plain JupyterLab renders markdown
+and not MyST: ``{math}`` blocks show their LaTeX source, ``{exercise}`` and ``{solution-start}``
+show their options as text, and ``{eq}`` references stay as written.
+``test_display_equations_typeset`` records the first: an expected failure (xfail) in plain
+JupyterLab, a real check once the jupyterlab-myst extension is installed.
+
+At the end JupyterLab is stopped (SIGTERM to its process group; it shuts its kernels down) and
+the test fails if any process it started is left. Set ``JUPYTERLAB_SCREENSHOTS`` to a folder to
+keep a screenshot of each lesson (its top, and its first figure).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import jupytext
+import psutil
+import pytest
+from browser_utils import block_outside_requests, chromium_browser, free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+LESSONS = sorted(p.stem for p in NOTEBOOKS.glob("*.md") if p.with_suffix(".ipynb").exists())
+FORMS = {"md": "Jupytext Notebook", "ipynb": "Notebook"}  # file suffix -> JupyterLab viewer
+
+START_TIMEOUT_S = 60
+OPEN_TIMEOUT_MS = 60_000
+RUN_TIMEOUT_MS = 180_000  # a lesson executes in < 30 s; a busy machine gets room
+# A code cell "draws" when it calls matplotlib or one of mlpcore's picture helpers.
+DRAWS = re.compile(r"\bplt\.|\bplots\.|draw_network|loss_curve|decision_boundary|\.show\(")
+# Typeset math on the page: JupyterLab's MathJax 3 (or KaTeX, if a MyST renderer takes over).
+MATH = "mjx-container, .katex"
+# A TeX error (merror), an undefined macro (MathJax shows it in red), or KaTeX's error.
+MATH_ERROR = "mjx-merror, mjx-assistive-mml mtext[mathcolor='red'], .katex-error"
+CANCELED = re.compile(r"Error: Canceled future for \w+ message before replies were done")
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+
+# JupyterLab's user settings for the test: no news or update pop-up (they would ask the network
+# and cover the page), and every cell in the DOM (no windowing), so cells can be counted.
+SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+
+def _title(nb) -> str:
+    """The text of the first level-1 heading of the notebook's markdown."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    raise AssertionError("the lesson has no '# ' title")
+
+
+def _title_words(title: str) -> list[str]:
+    """The plain-text pieces of a title, between its ``$...$`` math (typeset on the page)."""
+    text = title.replace("`", "").replace("*", "")
+    return [" ".join(piece.split()) for piece in re.split(r"\$[^$]*\$", text) if piece.strip()]
+
+
+def test_title_words():
+    assert _title_words("3. $dL^{(k)}$: the backward recursion") == [
+        "3.",
+        ": the backward recursion",
+    ]
+    assert _title_words("Errata") == ["Errata"]
+
+
+def test_lessons_found():
+    """An empty parametrization would test nothing: the lessons must be there in both forms."""
+    assert len(LESSONS) >= 2, LESSONS
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab on a copy of notebooks/: yields its root, URL and token; stops it after."""
+    home = tmp_path_factory.mktemp("jupyterlab")
+    root = home / "notebooks"
+    root.mkdir()
+    for path in sorted(NOTEBOOKS.glob("*")):
+        if path.suffix in (".md", ".ipynb"):
+            shutil.copy2(path, root / path.name)
+    settings = home / "settings"
+    for name, value in SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(value))
+    for sub in ("config", "workspaces", "runtime"):
+        (home / sub).mkdir()
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),  # not the user's ~/.jupyter
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),  # no tabs restored
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.open_browser=False",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--port-retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: run commands from the test
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",  # never asks PyPI for extensions
+    ]
+    if os.getuid() == 0:
+        cmd.append("--allow-root")
+    log_path = home / "jupyterlab.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=home
+    )
+    base = f"http://127.0.0.1:{port}"
+    started: set[int] = (
+        set()
+    )  # JupyterLab and every process it starts (kernels have their own group)
+
+    def record():
+        try:
+            started.update(c.pid for c in psutil.Process(proc.pid).children(recursive=True))
+        except psutil.NoSuchProcess:
+            pass
+
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"JupyterLab did not start:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        yield {"root": root, "base": base, "token": token, "record": record, "log": log_path}
+    finally:
+        record()
+        started.add(proc.pid)
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)  # the server shuts its kernels down, then exits
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        log.close()
+        _, alive = psutil.wait_procs([_process(pid) for pid in started if _process(pid)], 15)
+        for p in alive:  # only processes that this JupyterLab started
+            p.kill()
+        assert not alive, f"processes left behind by JupyterLab: {[p.pid for p in alive]}"
+
+
+def _process(pid: int):
+    try:
+        return psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium_browser() as b:
+        yield b
+
+
+def _shut_down_kernels(lab) -> None:
+    """Stop every session's kernel through the REST API, so kernels don't pile up."""
+    headers = {"Authorization": f"token {lab['token']}"}
+    request = urllib.request.Request(f"{lab['base']}/api/sessions", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as r:
+        sessions = json.load(r)
+    for session in sessions:
+        request = urllib.request.Request(
+            f"{lab['base']}/api/sessions/{session['id']}", headers=headers, method="DELETE"
+        )
+        urllib.request.urlopen(request, timeout=30).close()
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab, browser):
+    """One JupyterLab page for the module, the app exposed as window.jupyterapp.
+
+    Its traffic is recorded: every request that leaves 127.0.0.1 is blocked and listed, and so
+    is every failed request and every uncaught script error.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    p = context.new_page()
+    blocked = block_outside_requests(p)
+    failed: list[tuple[str, str]] = []
+    errors: list[str] = []
+    p.on("requestfailed", lambda r: failed.append((r.url, str(r.failure))))
+    p.on(
+        "response",
+        lambda r: failed.append((r.url, f"HTTP {r.status}")) if r.status >= 400 else None,
+    )
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.goto(f"{lab['base']}/lab?token={lab['token']}", timeout=OPEN_TIMEOUT_MS)
+    p.wait_for_function("() => window.jupyterapp !== undefined", timeout=OPEN_TIMEOUT_MS)
+    p.evaluate("() => window.jupyterapp.restored")
+    try:
+        yield {"page": p, "blocked": blocked, "failed": failed, "errors": errors}
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(lab, lab_page):
+    """The module's JupyterLab page; after the test, its documents closed and kernels stopped.
+
+    Fails the test if, meanwhile, a request tried to leave 127.0.0.1, a request to JupyterLab
+    failed, or a script error went uncaught.
+    """
+    p = lab_page["page"]
+    marks = {key: len(lab_page[key]) for key in ("blocked", "failed", "errors")}
+    try:
+        yield p
+    finally:
+        lab["record"]()  # the kernels it started, for the final check that none is left
+        p.evaluate(
+            """async () => {
+                for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {
+                    if (w.sessionContext) await w.sessionContext.shutdown();
+                    w.dispose();
+                }
+            }"""
+        )
+        _shut_down_kernels(lab)
+    blocked, failed, errors = (lab_page[k][marks[k] :] for k in ("blocked", "failed", "errors"))
+    assert blocked == [], f"requests that tried to leave 127.0.0.1: {blocked}"
+    own = [f"{url}: {why}" for url, why in failed if url not in blocked]
+    assert own == [], f"failed requests to JupyterLab: {own}"
+    # Stopping a kernel a moment after it started cancels JupyterLab's pending requests to it
+    # (the subshell for its comms), and the rejection may surface during the next test: that
+    # one is the test's own doing. Any other uncaught error fails the test.
+    errors = [e for e in errors if not CANCELED.match(e)]
+    assert errors == [], f"script errors on the page: {errors}"
+
+
+def _open(page, path: str, factory: str) -> str:
+    """Open ``path`` with the viewer ``factory``; return the DOM id of its panel."""
+    assert page.evaluate(
+        "(f) => window.jupyterapp.docRegistry.getWidgetFactory(f) !== undefined", factory
+    ), f"JupyterLab has no '{factory}' viewer (is jupytext's extension installed?)"
+    panel = page.evaluate(
+        """async ([path, factory]) => {
+            const widget = await window.jupyterapp.commands.execute(
+                'docmanager:open', {path, factory});
+            await widget.context.ready;
+            await widget.sessionContext.ready;
+            return widget.id;
+        }""",
+        [path, factory],
+    )
+    page.wait_for_selector(f"#{panel} .jp-Notebook .jp-Cell", timeout=OPEN_TIMEOUT_MS)
+    return panel
+
+
+def _wait_for_math(page, panel: str) -> None:
+    """Wait until the typeset math of the panel stops changing (MathJax typesets lazily)."""
+    page.wait_for_function(
+        """([panel, sel]) => {
+            const n = document.querySelectorAll(`#${panel} .jp-MarkdownOutput :is(${sel})`).length;
+            const last = window.__mathCount;
+            window.__mathCount = n;
+            return n > 0 && n === last;
+        }""",
+        arg=[panel, MATH],
+        timeout=OPEN_TIMEOUT_MS,
+        polling=500,
+    )
+
+
+def _stray_dollars(page, panel: str) -> list[str]:
+    """Rendered markdown paragraphs that still show a ``$`` outside code: math left as source."""
+    return page.evaluate(
+        """(panel) => {
+            const found = [];
+            for (const md of document.querySelectorAll(`#${panel} .jp-MarkdownOutput`)) {
+                const copy = md.cloneNode(true);
+                copy.querySelectorAll('code, pre, mjx-container').forEach(e => e.remove());
+                if (copy.textContent.includes('$')) found.push(copy.textContent.trim());
+            }
+            return found;
+        }""",
+        panel,
+    )
+
+
+def _run_all_cells(page, panel: str) -> bool:
+    """Run All Cells in the panel's notebook, wait for its kernel to be idle; True if all ran."""
+    ok = page.evaluate(
+        """async ([panel, timeout]) => {
+            const app = window.jupyterapp;
+            const widget = app.shell.widgets('main').find(w => w.id === panel);
+            app.shell.activateById(panel);
+            const done = app.commands.execute('notebook:run-all-cells');
+            const late = new Promise((_, reject) => setTimeout(
+                () => reject(new Error('Run All Cells did not finish')), timeout));
+            const ok = await Promise.race([done, late]);
+            const kernel = widget.sessionContext.session.kernel;
+            while (kernel.status !== 'idle') {
+                await new Promise(r => setTimeout(r, 200));
+            }
+            return ok;
+        }""",
+        [panel, RUN_TIMEOUT_MS],
+    )
+    return ok
+
+
+def _error_outputs(page, panel: str) -> list[str]:
+    """``ename: evalue`` of every error output in the notebook's model."""
+    return page.evaluate(
+        """(panel) => {
+            const widget = window.jupyterapp.shell.widgets('main').find(w => w.id === panel);
+            const found = [];
+            for (const cell of widget.content.widgets) {
+                if (cell.model.type !== 'code') continue;
+                for (const out of cell.model.outputs.toJSON()) {
+                    if (out.output_type === 'error') found.push(`${out.ename}: ${out.evalue}`);
+                }
+            }
+            return found;
+        }""",
+        panel,
+    )
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_renders_in_jupyterlab(lab, page, name, form):
+    path = f"{name}.{form}"
+    nb = jupytext.read(lab["root"] / path)
+    title = _title(nb)
+    panel = _open(page, path, FORMS[form])
+    cells = page.locator(f"#{panel} .jp-Notebook .jp-Cell")
+
+    assert cells.count() == len(nb.cells), "the notebook view does not hold every cell"
+    _wait_for_math(page, panel)
+    heading = page.locator(f"#{panel} .jp-MarkdownOutput h1").first
+    shown = " ".join(heading.inner_text().split())
+    for words in _title_words(title):
+        assert words in shown, f"title {title!r} not shown: {shown!r}"
+    if "$" in title:
+        assert heading.locator(MATH).count() > 0, "the math of the title is not typeset"
+    assert page.locator(f"#{panel} .jp-MarkdownOutput :is({MATH})").count() > 0
+    errors = page.locator(f"#{panel} .jp-MarkdownOutput :is({MATH_ERROR})")
+    assert errors.count() == 0, f"{errors.count()} formulas do not typeset"
+    assert _stray_dollars(page, panel) == [], "math left as $...$ source"
+    shots = os.environ.get("JUPYTERLAB_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=str(Path(shots) / f"{name}.{form}.png"))
+
+    assert _run_all_cells(page, panel), f"a cell failed: {_error_outputs(page, panel)}"
+    assert _error_outputs(page, panel) == []
+    tracebacks = [t for t in page.locator(f"#{panel} {STDERR}").all_inner_texts()]
+    tracebacks = [t for t in tracebacks if "Traceback" in t]
+    assert tracebacks == [], f"error output on the page: {tracebacks[:2]}"
+    if any(c.cell_type == "code" and DRAWS.search(c.source) for c in nb.cells):
+        images = page.locator(f"#{panel} .jp-OutputArea-output img")
+        assert images.count() > 0, "the lesson draws, but no image appeared"
+        if shots:
+            images.first.scroll_into_view_if_needed()
+            page.screenshot(path=str(Path(shots) / f"{name}.{form}.figure.png"))
+    # every code cell ran: an execution count in each prompt, none still queued
+    counts = page.evaluate(
+        """(panel) => window.jupyterapp.shell.widgets('main').find(w => w.id === panel)
+            .content.widgets.filter(c => c.model.type === 'code')
+            .map(c => c.model.executionCount)""",
+        panel,
+    )
+    assert counts and all(isinstance(c, int) for c in counts), counts
+
+
+def _has_myst_renderer() -> bool:
+    return importlib.util.find_spec("jupyterlab_myst") is not None
+
+
+def test_display_equations_typeset(lab, page):
+    """Every ``{math}`` block of the first lesson that has one is typeset, not shown as source.
+
+    Plain JupyterLab renders markdown, not MyST: a ``{math}`` block shows as a code block of
+    LaTeX. Then this test is an expected failure (xfail), and a real check once the
+    jupyterlab-myst extension is installed or the lessons write their equations as ``$$...$$``.
+    """
+    for name in LESSONS:
+        nb = jupytext.read(lab["root"] / f"{name}.md")
+        if any("```{math}" in c.source for c in nb.cells if c.cell_type == "markdown"):
+            break
+    else:
+        pytest.skip("no lesson has a {math} block")
+    panel = _open(page, f"{name}.md", FORMS["md"])
+    _wait_for_math(page, panel)
+    raw = page.locator(f"#{panel} .jp-MarkdownOutput pre code").all_inner_texts()
+    raw = [t for t in raw if ":label:" in t or "\\begin" in t]
+    if raw and not _has_myst_renderer():
+        pytest.xfail(f"{name}: plain JupyterLab shows {len(raw)} {{math}} blocks as LaTeX source")
+    assert raw == [], f"{name}: equations shown as LaTeX source: {raw[:2]}"
