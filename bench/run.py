@@ -364,6 +364,7 @@ def time_workload(wl: dict) -> list[dict]:
     runners = {**peers, **floors}
     names = list(runners)
     times = {name: [] for name in names}
+    peak_before = peak_gflops(np.dtype(wl["dtype"]))
     for rnd in range(warm + R):
         lo = rnd * (K + lead)
         order = names[rnd % len(names) :] + names[: rnd % len(names)]
@@ -388,7 +389,7 @@ def time_workload(wl: dict) -> list[dict]:
     med = {k: float(np.median(v)) for k, v in times.items()}
     fl, flb = np.array(times["floor (numpy)"]), np.array(times["floor (BLAS)"])
     mine = np.array(times["mlpcore"])
-    peak = peak_gflops(np.dtype(wl["dtype"]))
+    peak = max(peak_before, peak_gflops(np.dtype(wl["dtype"])))  # a neighbour only lowers it
     ref = peers["mlpcore"].params()
     records = []
     for name, peer in peers.items():
