@@ -38,8 +38,8 @@ with JupyterLab 4.6 (it declares @jupyter/ydoc 3); it loads and renders all the 
 What jupyterlab-myst 2.7 does not do, and the test accepts: a notebook is a page of its own, so
 an ``{eq}`` reference to an equation of another lesson shows its label with a "Cross Reference
 Not Found" mark (the book links it); the first ``# `` heading becomes the page title, where
-``$...$`` is shown as its TeX source (``test_title_math_typeset`` records it as an expected
-failure); ``{solution-start}`` is a dropdown with nothing in it, the solution's code cells follow
+``$...$`` would show as TeX source (so titles are plain text: ``test_titles_are_plain_text``);
+``{solution-start}`` is a dropdown with nothing in it, the solution's code cells follow
 it, shown, and ``{solution-end}`` draws an empty bar.
 
 At the end JupyterLab is stopped (SIGTERM to its process group; it shuts its kernels down) and
@@ -603,19 +603,19 @@ def test_display_equations_typeset(lab, page):
         page.wait_for_function("(e) => e.open", arg=details.element_handle(), timeout=5000)
 
 
-def test_title_math_typeset(lab, page):
-    """Math in a lesson's title: typeset by plain JupyterLab, shown as TeX by jupyterlab-myst.
+def test_titles_are_plain_text(lab, page):
+    """Lesson titles hold no ``$...$``, and JupyterLab shows them as written.
 
-    jupyterlab-myst 2.7 lifts the first ``# `` heading into the page's title block, as plain
-    text: ``# 3. $dL^{(k)}$: ...`` shows ``3. dL^{(k)}: ...``. An expected failure while it
-    does; a real check when it typesets them.
+    jupyterlab-myst 2.7 lifts the first ``# `` heading into the page's title block as plain
+    text, where math would show as TeX source; so the titles write dL⁽ᵏ⁾ in Unicode, which
+    reads the same in JupyterLab, Colab and the book's sidebar.
     """
-    name = _lesson_with(lambda nb: "$" in _title(nb))
-    title = _title(jupytext.read(lab["root"] / f"{name}.md"))
+    titles = {name: _title(jupytext.read(lab["root"] / f"{name}.md")) for name in LESSONS}
+    with_math = {name: t for name, t in titles.items() if "$" in t}
+    assert not with_math, f"titles with $...$ show as TeX in JupyterLab: {with_math}"
+    name = "03_dL" if "03_dL" in titles else next(iter(titles))
     panel = _open(page, f"{name}.md", FORMS["md"])
     _wait_for_math(page, panel)
     heading = page.locator(f"#{panel} :is({MARKDOWN}) h1").first
     shown = " ".join(heading.inner_text().split())
-    if heading.locator(MATH).count() == 0 and shown == " ".join(title.replace("$", "").split()):
-        pytest.xfail(f"{name}: jupyterlab-myst shows the title's math as TeX: {shown!r}")
-    assert heading.locator(MATH).count() > 0, f"title {title!r} shown as {shown!r}"
+    assert shown == " ".join(titles[name].split()), f"title {titles[name]!r} shown as {shown!r}"
