@@ -6,8 +6,11 @@ Never `playwright install`: the tests use the system browser at /usr/bin/chromiu
 from __future__ import annotations
 
 import contextlib
+import functools
+import http.server
 import shutil
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -69,3 +72,23 @@ def block_outside_requests(page, allowed_host: str = "127.0.0.1") -> list[str]:
 
     page.route("**/*", handle)
     return blocked
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(folder: Path):
+    """Serve ``folder`` over HTTP on 127.0.0.1 (a free port) from a thread; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -16,17 +16,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import importlib.util
 import re
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-from browser_utils import block_outside_requests, chromium_browser
+from browser_utils import block_outside_requests, chromium_browser, serve_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -84,26 +81,13 @@ PAGES = built_pages()
 LESSONS = [p for p in toc_files() if p.startswith("notebooks/")]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def site():
     """Base URL of the built book, served from 127.0.0.1 for the duration of the module."""
     if not PAGES:
         pytest.fail(f"no built book in {HTML.relative_to(ROOT)}: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_directory(HTML) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,10 @@ that the page holds no dead copy of the live widgets.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
-from browser_utils import block_outside_requests, chromium_browser
+from browser_utils import block_outside_requests, chromium_browser, serve_directory
 
 from mlpcore import flipbook
 
@@ -26,26 +23,13 @@ HTML = Path(__file__).resolve().parents[1] / "book" / "_build" / "html"
 PAGE = "notebooks/07_playground.html"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-
 @pytest.fixture(scope="module")
 def site():
     if not HTML.is_dir():
         pytest.skip("book/_build/html does not exist: run `make book` first (`make test` does)")
     assert (HTML / PAGE).is_file(), f"the built book has no {PAGE}; is it in book/_toc.yml?"
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_directory(HTML) as url:
+        yield url
 
 
 def _state(page) -> tuple[str, str, str, str]:
