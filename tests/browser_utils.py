@@ -8,8 +8,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import shutil
+import signal
 import socket
+import subprocess
 import threading
 from pathlib import Path
 
@@ -92,3 +95,17 @@ def serve_directory(folder: Path):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def stop_process_group(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM the process group of ``proc`` (a server started with ``start_new_session``),
+    wait for it, and SIGKILL the group if it is still there after ``timeout`` seconds."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)  # Jupyter servers shut their kernels down on it
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)

@@ -54,7 +54,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -64,7 +63,7 @@ from pathlib import Path
 import jupytext
 import psutil
 import pytest
-from browser_utils import block_outside_requests, chromium_browser, free_port
+from browser_utils import block_outside_requests, chromium_browser, free_port, stop_process_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -234,15 +233,7 @@ def lab(tmp_path_factory):
     finally:
         record()
         started.add(proc.pid)
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # the server shuts its kernels down, then exits
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_process_group(proc)  # the server shuts its kernels down, then exits
         log.close()
         _, alive = psutil.wait_procs([_process(pid) for pid in started if _process(pid)], 15)
         for p in alive:  # only processes that this JupyterLab started

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_utils import block_outside_requests, chromium_browser, free_port
+from browser_utils import block_outside_requests, chromium_browser, free_port, stop_process_group
 
 import mlpcore
 from mlpcore import playground
@@ -116,15 +116,7 @@ def voila(tmp_path):
         yield f"http://127.0.0.1:{port}/", lambda: seen.update(_children(proc.pid))
     finally:
         seen.update(_children(proc.pid))
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # Voila shuts its kernels down on SIGTERM
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_process_group(proc)  # Voila shuts its kernels down on SIGTERM
         deadline = time.monotonic() + 15
         while any(_alive(pid) for pid in seen) and time.monotonic() < deadline:
             time.sleep(0.2)
