@@ -24,8 +24,9 @@ class Problem(NamedTuple):
     alpha: float = 0.1
 
 
-def gradients(P: Problem, x, y):
-    """(dW, dB, dL) of ``P.net`` for the sample(s) ``x``, ``y`` (columns), by mlpcore.backward."""
+def gradients(P: Problem, batch: bool = False):
+    """(dW, dB, dL) of ``P.net`` by mlpcore.backward: for (x, y), or for the batch (X, Y)."""
+    x, y = (P.X, P.Y) if batch else (P.x, P.y)
     trace = forward(P.net.w, P.net.b, P.net.g, x, trace=True)
     return backward(P.net.w, P.net.g, trace, y, P.loss)
 

@@ -23,14 +23,10 @@ def problem() -> Problem:
     return Problem(net, x, y, X, Y, squared_error)
 
 
-def _grads(P: Problem, batch: bool):
-    return gradients(P, P.X, P.Y) if batch else gradients(P, P.x, P.y)
-
-
 def check_db_central(answer) -> bool:
     """∂L̃_0/∂b_3^(1) (document indices: layer k = 1, row i = 3) by central differences."""
     P = problem()
-    _, dB, _ = _grads(P, batch=False)
+    _, dB, _ = gradients(P, batch=False)
     expected = float(dB[1][2])
     hint = (
         "Perturb net.b[1][2] (row i = 3 of the document is index 2 in Python) by +ε and −ε, "
@@ -46,7 +42,7 @@ def check_db_central(answer) -> bool:
 def check_db_batch(answer) -> bool:
     """dB^(0) for the batch (X, Y): the sum over the 6 columns of the per-sample dL^(1)."""
     P = problem()
-    _, dB, dL = _grads(P, batch=True)
+    _, dB, dL = gradients(P, batch=True)
     hint = "Sum the columns of dL[1] (one column per sample): axis=1."
     if isinstance(answer, np.ndarray) and answer.shape == dB[0].shape:
         if np.allclose(answer * P.X.shape[1], dB[0]):

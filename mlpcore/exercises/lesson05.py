@@ -27,14 +27,10 @@ def problem() -> Problem:
     return Problem(net, x, y, X, Y, softmax_cross_entropy)
 
 
-def _grads(P: Problem, batch: bool):
-    return gradients(P, P.X, P.Y) if batch else gradients(P, P.x, P.y)
-
-
 def check_dw0(answer) -> bool:
     """dW^(0) for the sample (x, y): an array of shape (s_1, s_0) = (3, 4)."""
     P = problem()
-    dW, _, dL = _grads(P, batch=False)
+    dW, _, dL = gradients(P, batch=False)
     hint = "Row i, column j holds (dL^(1))_i x_j."
     if isinstance(answer, np.ndarray):
         if answer.shape == dW[0].T.shape and np.allclose(answer, dW[0].T):
@@ -47,7 +43,7 @@ def check_dw0(answer) -> bool:
 def check_dw_batch(answer) -> bool:
     """dW^(1) for the batch (X, Y): the sum over the 5 samples of dL^(2)_m a^(1)_m T."""
     P = problem()
-    dW, _, _ = _grads(P, batch=True)
+    dW, _, _ = gradients(P, batch=True)
     hint = "Add up one outer product per column, or multiply dL[2] by a[1].T."
     if isinstance(answer, np.ndarray) and answer.shape == dW[1].shape:
         if np.allclose(answer * P.X.shape[1], dW[1]):
@@ -58,7 +54,7 @@ def check_dw_batch(answer) -> bool:
 def check_dw_coefficient(answer) -> bool:
     """∂L̃_0/∂w_{2,3}^(1) in the document's 1-based indices, for the sample (x, y)."""
     P = problem()
-    dW, _, _ = _grads(P, batch=False)
+    dW, _, _ = gradients(P, batch=False)
     expected = float(dW[1][1, 2])
     hint = "The document counts rows and columns from 1; Python counts from 0."
     value = as_number(answer)

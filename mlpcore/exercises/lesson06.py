@@ -37,7 +37,7 @@ def _same(answer, expected) -> bool:
 def check_update(answer) -> bool:
     """w^(0) after one step of eq-update on the sample (x, y) with the learning rate α."""
     P = problem()
-    dW, _, _ = gradients(P, P.x, P.y)
+    dW, _, _ = gradients(P)
     w0, alpha = P.net.w[0], P.alpha
     expected = w0 - alpha * dW[0]
     hint = "w^(0) ← w^(0) − α dW^(0), with dW^(0) = dL^(1) x^T."
@@ -53,7 +53,7 @@ def check_update(answer) -> bool:
 def check_minibatch_gradient(answer) -> bool:
     """The mean gradient (1/m) Σ dW^(1) over the m = 8 columns of (X, Y)."""
     P = problem()
-    dW, _, _ = gradients(P, P.X, P.Y)
+    dW, _, _ = gradients(P, batch=True)
     m = P.X.shape[1]
     expected = dW[1] / m
     hint = "Backpropagate the whole batch (samples as columns), then divide dW^(1) by m."
