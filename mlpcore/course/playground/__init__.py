@@ -1,11 +1,13 @@
 """The playground of lesson 07, in three small modules that import one way only:
 
-* :mod:`.runs` trains and steps a network for one position of the sliders (numpy only);
-* :mod:`.figures` draws a run (matplotlib);
-* :mod:`.app` wraps both in ipywidgets (``from mlpcore.course.playground.app import App``).
+* :mod:`mlpcore.course.playground.runs` trains and steps a network for one position of the
+  sliders (numpy only);
+* :mod:`mlpcore.course.playground.figures` draws a run (matplotlib);
+* :mod:`mlpcore.course.playground.app` wraps both in ipywidgets
+  (``from mlpcore.course.playground.app import App``).
 
-The package namespace re-exports :mod:`.runs` and :mod:`.figures`, never :mod:`.app`, so that
-importing it needs no widget library.
+The package re-exports ``runs`` and ``figures``, never ``app``, so that importing it needs no
+widget library.
 """
 
 from .figures import data_url, figure, png, show

@@ -1,7 +1,7 @@
 """The playground's pictures: loss curve, decision boundary and network diagram of a run.
 
-This module imports matplotlib (inside the functions that draw); :mod:`.runs` computes what
-is drawn without it.
+This module imports matplotlib (inside the functions that draw);
+:mod:`mlpcore.course.playground.runs` computes what is drawn without it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The playground of lesson 07: retrain a small network on every change, and draw what happened.
+"""The playground of lesson 07: retrain a small network on every change (the computation only).
 
 The computation is plain functions on plain data, so that tests can drive it without a browser:
 
@@ -7,11 +7,11 @@ The computation is plain functions on plain data, so that tests can drive it wit
   turning divergence into a plain message instead of NaN curves;
 * :class:`Playground` holds the current run and can also apply one per-sample step of
   section 3.1 at a time (:func:`mlpcore.train.step`);
-* :func:`figure` draws the loss curve of L̃_0, the decision boundary and the network diagram
-  (edge widths ``|w^(k)|``, node shading ``dL^(k)`` of one sample).
+* :func:`sample_dL` gives the dL^(k) of the run's current sample, which the diagram shades.
 
-:mod:`.figures` draws a run with matplotlib and :mod:`.app` wraps both in ipywidgets; this
-module imports neither, so a run can be computed (and tested) without them.
+:mod:`mlpcore.course.playground.figures` draws a run with matplotlib (the loss curve of L̃_0,
+the decision boundary, the network diagram) and :mod:`mlpcore.course.playground.app` wraps both
+in ipywidgets; this module imports neither, so a run can be computed (and tested) without them.
 """
 
 from __future__ import annotations
