@@ -8,11 +8,14 @@ STAMP  := $(VENV)/.installed
 SHELL  := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
-.PHONY: help install book test lint format lab bench clean sync
+.PHONY: help install book test test-fast check unit lessons browser lint format lab bench clean sync
 
 help:
-	@echo "make book   - install into .venv, execute every lesson, build the HTML book"
-	@echo "make test   - everything CI checks: lint, unit tests, notebooks, browser tests"
+	@echo "make book      - install into .venv, execute every lesson, build the HTML book"
+	@echo "make test      - everything CI checks, in stages, cheapest first (each one timed):"
+	@echo "                 1 check (lint, generated files up to date), 2 unit tests,"
+	@echo "                 3 lessons (the book build executes each lesson once), 4 browser tests"
+	@echo "make test-fast - stages 1 and 2 only (about a minute)"
 	@echo "make lab    - open the lessons in JupyterLab"
 	@echo "make bench  - speed against scikit-learn and PyTorch (installs the peers)"
 	@echo "make sync   - regenerate each notebooks/*.ipynb from its .md source"
@@ -34,10 +37,35 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# One pytest run: unit tests, then every lesson executed by nbval (its own asserts count).
-# The book is built first: tests/test_book.py opens every page of it in a browser.
-test: $(STAMP) lint book
-	$(VENV)/bin/pytest tests notebooks --nbval-lax
+# `make test` runs four stages, cheapest first, and stops at the first that fails. Markers
+# (pyproject.toml) sort the tests: `sync` = generated files up to date, `browser` = drives
+# Chromium; everything else is a unit test.
+# Each lesson executes twice in a run: once in the book build (a failing cell fails the build)
+# and once as the .ipynb that Colab and Binder hand out, under nbval.
+PYTEST := $(VENV)/bin/pytest -p no:cacheprovider
+STAGE  := .ci/stage
+
+test: $(STAMP)
+	$(STAGE) 1-check $(MAKE) --no-print-directory check
+	$(STAGE) 2-unit $(MAKE) --no-print-directory unit
+	$(STAGE) 3-lessons $(MAKE) --no-print-directory lessons
+	$(STAGE) 4-browser $(MAKE) --no-print-directory browser
+
+test-fast: $(STAMP)
+	$(STAGE) 1-check $(MAKE) --no-print-directory check
+	$(STAGE) 2-unit $(MAKE) --no-print-directory unit
+
+check: lint
+	$(PYTEST) tests -q -m sync
+
+unit: $(STAMP)
+	$(PYTEST) tests -q -m "not sync and not browser"
+
+lessons: book
+	$(PYTEST) -q --nbval-lax notebooks
+
+browser: $(STAMP)
+	$(PYTEST) tests -q -m browser
 
 # book/build.sh: vendor MathJax and the widget manager from npm (once), generate the equation
 # index and API pages, execute every lesson, build with warnings as errors.

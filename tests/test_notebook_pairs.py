@@ -6,6 +6,8 @@ import jupytext
 import nbformat
 import pytest
 
+pytestmark = pytest.mark.sync
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = sorted(p for p in NOTEBOOKS.glob("*.md") if p.name != "README.md")
 
