@@ -60,6 +60,40 @@ def check_positive_int(name: str, value, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_real(name: str, value, low: float | None = None, high: float | None = None) -> float:
+    """A finite real number with ``low <= value <= high`` (either bound may be None)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        want = " and ".join(
+            part
+            for part in (low is not None and f">= {low:g}", high is not None and f"<= {high:g}")
+            if part
+        )
+        raise ValueError(f"{name} must be {want}, got {value:g}")
+    return value
+
+
+def check_seed(seed, name: str = "seed") -> np.random.Generator:
+    """A seed for numpy's generator: an integer >= 0, a Generator, or None (fresh entropy).
+
+    Checked here so that a bad seed names the argument rather than numpy's SeedSequence.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(
+                f"{name} must be an integer >= 0 or a numpy.random.Generator, got {seed!r}"
+            )
+        if seed < 0:
+            raise ValueError(f"{name} must be an integer >= 0, got {seed}")
+    return np.random.default_rng(seed)
+
+
 def check_columns(X: np.ndarray, Y: np.ndarray, s0: int, sp: int) -> int:
     """Check a data set given as columns: X is (s0, n), Y is (sp, n), n >= 1. Return n."""
     check_shape_rows("X", X, s0, "s[0]")

@@ -1,0 +1,151 @@
+"""Shape checks for the lesson functions: forward, dL, dB, dW, backward and the gradient checks.
+
+Each error names the quantity in the document's notation, the shape it must have and the shape
+it has. Without them a mistake reaches numpy's broadcasting, which either fails with a message
+about operands or, worse, succeeds: a column-shaped y of shape (s_p, 1) against z^(p) of shape
+(s_p,) broadcasts to (s_p, s_p) and gives gradients of the wrong shape. The checks compare
+shapes only (no pass over the parameters), so they cost nothing next to the formulas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import as_array
+
+
+def _array(name: str, value) -> np.ndarray:
+    arr = value if isinstance(value, np.ndarray) else None
+    if arr is None:
+        if value is None or isinstance(value, (str, bytes)):
+            raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}")
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be a numeric array: {exc}") from None
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    return arr
+
+
+def _list(name: str, value, what: str) -> list:
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list ({what}), got {type(value).__name__}")
+    return list(value)
+
+
+def check_params(w, b=None):
+    """Check ``w[k]`` (s_{k+1}, s_k) and ``b[k]`` (s_{k+1},) for k = 0..p-1.
+
+    Returns ``(w, b, s)``: the lists as arrays (``b`` None when not given) and the sizes s read
+    from the shapes.
+    """
+    w = _list("w", w, "the weight matrices w[0..p-1]")
+    if not w:
+        raise ValueError("w must hold at least one matrix w[0] (p >= 1), got an empty list")
+    w = [_array(f"w[{k}]", wk) for k, wk in enumerate(w)]
+    for k, wk in enumerate(w):
+        if wk.ndim != 2:
+            raise ValueError(f"w[{k}] must be 2-D, of shape (s_{k + 1}, s_{k}), got {wk.shape}")
+        if k and wk.shape[1] != w[k - 1].shape[0]:
+            raise ValueError(
+                f"w[{k}] must have shape (s_{k + 1}, s_{k}={w[k - 1].shape[0]}) to follow "
+                f"w[{k - 1}] of shape {w[k - 1].shape}, got {wk.shape}"
+            )
+    s = (w[0].shape[1],) + tuple(wk.shape[0] for wk in w)
+    p = len(w)
+    if b is not None:
+        b = _list("b", b, "the bias vectors b[0..p-1]")
+        if len(b) != p:
+            raise ValueError(
+                f"b must have p = {p} entries b[0..{p - 1}], one per w[k], got {len(b)}"
+            )
+        b = [_array(f"b[{k}]", bk) for k, bk in enumerate(b)]
+        for k, bk in enumerate(b):
+            if bk.shape != (s[k + 1],):
+                raise ValueError(f"b[{k}] must have shape (s_{k + 1}={s[k + 1]},), got {bk.shape}")
+    return w, b, s
+
+
+def _describe(n) -> str:
+    return "one sample" if n is None else f"a batch of {n} samples as columns"
+
+
+def check_layer(name: str, arr, size: int, label: str, n="?", like: str = "") -> tuple:
+    """Check ``arr`` is (size,) or (size, n); ``n`` is None (one sample), an int, or "?" (any).
+
+    Returns ``(arr, n)`` with ``n`` as found, so that the next array can be held to it.
+    """
+    arr = _array(name, arr)
+    if n == "?":
+        if arr.ndim in (1, 2) and arr.shape[0] == size:
+            return arr, (None if arr.ndim == 1 else arr.shape[1])
+        raise ValueError(
+            f"{name} must have shape ({label}={size},) for one sample or ({label}={size}, n) "
+            f"for a batch of n samples as columns, got {arr.shape}"
+        )
+    want = (size,) if n is None else (size, n)
+    if arr.shape != want:
+        shown = f"({label}={size},)" if n is None else f"({label}={size}, n={n})"
+        extra = f" like {like}" if like else ""
+        raise ValueError(f"{name} must have shape {shown}{extra} ({_describe(n)}), got {arr.shape}")
+    return arr, n
+
+
+def check_target(y, sp: int, n, like: str) -> np.ndarray:
+    """The expected value y: (s_p,) for one sample, (s_p, n) for a batch, finite."""
+    y, _ = check_layer("y", as_array("y", y), sp, "s_p", n, like)
+    return y
+
+
+def check_list(name: str, value, length: int, what: str) -> list:
+    value = _list(name, value, what)
+    if len(value) != length:
+        raise ValueError(f"{name} must have {length} entries ({what}), got {len(value)}")
+    return value
+
+
+def check_trace(trace, s):
+    """The forward trace: ``a[k]`` for k = 0..p-1 and ``z[k]`` for k = 1..p, one layout.
+
+    Returns ``(a, z, n)`` with n None for one sample.
+    """
+    p = len(s) - 1
+    if not (hasattr(trace, "a") and hasattr(trace, "z")):
+        raise TypeError(
+            f"trace must be the Trace of forward(..., trace=True), got {type(trace).__name__}"
+        )
+    a = check_list("trace.a", trace.a, p, f"a[0..{p - 1}], a[0] = x")
+    z = check_list("trace.z", trace.z, p + 1, f"z[0..{p}] with z[0] = None")
+    a[0], n = check_layer("a[0]", a[0], s[0], "s_0")
+    for k in range(1, p):
+        a[k], _ = check_layer(f"a[{k}]", a[k], s[k], f"s_{k}", n, "a[0] = x")
+    for k in range(1, p + 1):
+        z[k], _ = check_layer(f"z[{k}]", z[k], s[k], f"s_{k}", n, "a[0] = x")
+    return a, z, n
+
+
+def check_eps(eps) -> float:
+    """The finite-difference step ε: a finite real number > 0."""
+    from ._validate import check_real
+
+    eps = check_real("eps (the finite-difference step ε)", eps)
+    if eps <= 0:
+        raise ValueError(f"eps (the finite-difference step ε) must be > 0, got {eps:g}")
+    return eps
+
+
+def check_loss_output(loss, sp: int) -> None:
+    """Refuse a loss that cannot learn with s_p outputs: softmax cross-entropy needs s_p >= 2.
+
+    With one output softmax(z) = 1 for every z, so the loss is 0 and its gradient is
+    identically 0: training would change nothing, silently.
+    """
+    from .losses import softmax_cross_entropy
+
+    if loss is softmax_cross_entropy and sp < 2:
+        raise ValueError(
+            "softmax cross-entropy needs s_p >= 2 outputs (one per class), got s_p = 1: with one "
+            "output softmax(z) = 1, the loss is 0 and its gradient is 0, so nothing is learned. "
+            "Use two outputs, or squared_error for one output"
+        )
