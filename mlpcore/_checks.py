@@ -67,6 +67,15 @@ def check_params(w, b=None):
     return w, b, s
 
 
+def _rows(name: str, arr) -> int:
+    shape = np.shape(_array(name, arr))
+    if len(shape) not in (1, 2):
+        raise ValueError(
+            f"{name} must be 1-D (one sample) or 2-D (samples as columns), got shape {shape}"
+        )
+    return shape[0]
+
+
 def _describe(n) -> str:
     return "one sample" if n is None else f"a batch of {n} samples as columns"
 
@@ -101,7 +110,8 @@ def check_target(y, sp: int, n, like: str) -> np.ndarray:
 def check_list(name: str, value, length: int, what: str) -> list:
     value = _list(name, value, what)
     if len(value) != length:
-        raise ValueError(f"{name} must have {length} entries ({what}), got {len(value)}")
+        entries = "entry" if length == 1 else "entries"
+        raise ValueError(f"{name} must have {length} {entries} ({what}), got {len(value)}")
     return value
 
 
@@ -149,3 +159,34 @@ def check_loss_output(loss, sp: int) -> None:
             "output softmax(z) = 1, the loss is 0 and its gradient is 0, so nothing is learned. "
             "Use two outputs, or squared_error for one output"
         )
+
+
+def check_gradients_input(dL, a=None):
+    """``dL[k]`` for k = 1..p (``dL[0] = None``) and, for dW, ``a[k]`` for k = 0..p-1.
+
+    Every array holds one sample, or the same n samples as columns; ``a[k]`` and ``dL[k]``
+    both have s_k rows. The layout is taken from ``a[0] = x`` when given, else from ``dL[1]``.
+    Returns ``(dL, a, n)``.
+    """
+    if a is not None:
+        dL = _list("dL", dL, "dL[0..p] with dL[0] = None, from mlpcore.dL")
+        if len(dL) < 2:
+            raise ValueError(f"dL must hold dL[0] = None and dL[1..p] (p >= 1), got {len(dL)}")
+        p = len(dL) - 1
+        a = check_list(
+            "a", a, p, f"a[0..{p - 1}], one per dL[k+1], from forward(..., trace=True).a"
+        )
+        a[0], n = check_layer("a[0]", a[0], _rows("a[0]", a[0]), "s_0")
+        ref = "a[0] = x"
+    else:
+        dL = _list("dL", dL, "dL[0..p] with dL[0] = None, from mlpcore.dL")
+        if len(dL) < 2:
+            raise ValueError(f"dL must hold dL[0] = None and dL[1..p] (p >= 1), got {len(dL)}")
+        p, n, ref = len(dL) - 1, "?", "dL[1]"
+    for k in range(1, p + 1):
+        size = _rows(f"a[{k}]", a[k]) if a is not None and k < p else _rows(f"dL[{k}]", dL[k])
+        dL[k], found = check_layer(f"dL[{k}]", dL[k], size, f"s_{k}", n, ref)
+        n = found if n == "?" else n
+        if a is not None and k < p:
+            a[k], _ = check_layer(f"a[{k}]", a[k], dL[k].shape[0], f"s_{k}", n, ref)
+    return dL, a, n

@@ -20,7 +20,7 @@ INIT_SCHEMES = ("xavier", "he")
 #: ``Network((2, 10**8, 1))`` is refused before any allocation instead of taking the machine's
 #: memory; pass ``max_params=None`` (or a larger number) to build a bigger one on purpose.
 MAX_PARAMS = 10**8
-_CHUNK = 1 << 20  # weights are drawn this many at a time, so init holds no second copy
+_CHUNK = 1 << 18  # weights are drawn this many at a time, so init holds no second copy
 
 
 def count_params(s) -> int:
