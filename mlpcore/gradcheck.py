@@ -15,7 +15,7 @@ reported next to the absolute error ‖analytic − numeric‖. Two central sten
 * 5 points, (8(f(θ+ε) − f(θ−ε)) − (f(θ+2ε) − f(θ−2ε))) / 12ε: truncation error O(ε⁴), the
   default.
 
-Rounding costs about u·|L̃_0|/ε in both (u ≈ 2.2e-16 in float64). Where a gradient is much
+Rounding costs about ``u·|L̃_0|/ε`` in both (u ≈ 2.2e-16 in float64). Where a gradient is much
 smaller than L̃_0 (an input near 0, or per-sample gradients of a batch that nearly cancel) the
 two-point stencil at ε = 1e-6 loses digits: over random networks it reaches err ≈ 1e-6. The
 five-point stencil allows a step a hundred times larger for the same truncation error, hence a
@@ -31,9 +31,9 @@ correct backpropagation:
   jumps (relu at 0), or z^(p) one where the loss's gradient jumps. The central difference then
   averages two slopes, neither of which is the derivative backpropagation uses. Detected by
   g' changing more than ``KINK`` times as fast as z across the stencil: a smooth g' changes
-  at the rate g'' (at most 0.77 for tanh), a kink at the rate 1/|Δz|.
+  at the rate g'' (at most 0.77 for tanh), a kink at the rate ``1/|Δz|``.
 * **below resolution**: the analytic and numeric values are both under the stencil's rounding
-  noise, ``RESOLUTION`` · u · max|L̃_0| / ε (a saturated sigmoid, a tiny input). Neither
+  noise, ``RESOLUTION·u·max|L̃_0|/ε`` (a saturated sigmoid, a tiny input). Neither
   digit can be trusted there; coordinates that agree exactly (both 0) are not flagged.
 """
 

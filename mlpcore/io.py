@@ -1,7 +1,8 @@
 """Saving and loading parameters as ``.npz``. A file is untrusted input.
 
-This module is longer than most (about 250 lines) because each check in :func:`load` is one
-line of defence against a file that lies, and they read best together, in the order they run.
+This module is longer than most (about 240 lines) because each check in :func:`load` is one
+line of defence against a file that lies, and they read best together, in the order they run;
+reading the zip end record, the headers and the data is in ``mlpcore._npz``.
 
 The file holds ``s`` (the layer sizes, integers), ``g`` (the activation's name), ``init`` (the
 initialisation scheme) and the arrays ``w0 .. w{p-1}``, ``b0 .. b{p-1}``, all of one float
@@ -21,7 +22,11 @@ and allocates nothing of the sizes that the file claims until every claim has be
    compressed member inflates more than ``MAX_RATIO``-fold (a decompression bomb);
 5. only then the data, read into arrays of the checked sizes, which must be finite.
 
-The Network is built from those arrays (:meth:`Network.from_params`); nothing random is drawn.
+So the total that load reads and allocates is capped: at most 8 · ``max_params`` bytes of
+arrays (800 MB by default) in at most ``MAX_MEMBERS`` members, whatever the file claims.
+
+The Network is built from those arrays
+(:meth:`~mlpcore.network.Network.from_params`); nothing random is drawn.
 :func:`save` refuses a network that :func:`load` would refuse, writes a temporary file next to
 the target and renames it, so an interrupted save never destroys the file that was there;
 saving over a symbolic link replaces the file that the link points to and keeps the link.
@@ -32,28 +37,19 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import struct
 import tempfile
 import zipfile
-import zlib
 
 import numpy as np
-from numpy.lib import format as npy
 
+from . import _npz
 from ._checks import check_params
+from ._npz import DAMAGE, MAX_MEMBERS, Refused
 from .activations import ACTIVATIONS, Activation, get_activation
 from .network import INIT_SCHEMES, MAX_PARAMS, Network, check_size_cap, check_sizes
 
-MAX_MEMBERS = 2 * 1024 + 3  # s, g, init and w, b for up to 1024 layers
-MAX_RATIO = 100  # a compressed member may inflate this much (once above 1 MiB)
 _NAME = re.compile(r"(s|g|init|[wb](0|[1-9][0-9]{0,3}))\.npy")
 _NAME_CHARS = 256  # the longest activation name stored
-_CHUNK = 1 << 20
-_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError, SyntaxError)
-
-
-class _Refused(ValueError):
-    """A file that load refuses; the message starts with the user's path."""
 
 
 def save(path, net: Network) -> None:
@@ -160,114 +156,95 @@ def load(path, g: Activation | str | None = None, max_params: int | None = MAX_P
     with open(path, "rb") as fh:
         magic = fh.read(6)
         if magic == b"\x93NUMPY":
-            raise _Refused(f"{path} is a single .npy array, not an .npz parameter file")
+            raise Refused(f"{path} is a single .npy array, not an .npz parameter file")
         if magic[:2] != b"PK":
-            raise _Refused(
+            raise Refused(
                 f"{path} is not a readable .npz parameter file (not a zip archive; "
                 "pickled files are refused)"
             )
-        _check_end_record(fh, path)
+        _npz.check_end_record(fh, path)
         try:
             zf = zipfile.ZipFile(fh)
-        except _DAMAGE as exc:
-            raise _Refused(f"{path} is not a readable .npz parameter file: {exc}") from None
+        except DAMAGE as exc:
+            raise Refused(f"{path} is not a readable .npz parameter file: {exc}") from None
         with zf:
             return _load(zf, path, g, max_params)
-
-
-def _check_end_record(fh, path) -> None:
-    """Read the zip's end record before zipfile reads the directory that it announces."""
-    size = fh.seek(0, os.SEEK_END)
-    fh.seek(max(0, size - 22 - 65535))
-    tail = fh.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        raise _Refused(f"{path} is not a readable .npz parameter file (no zip directory)")
-    entries, directory = struct.unpack("<4s4H2LH", tail[at : at + 22])[4:6]
-    if entries > MAX_MEMBERS or directory > 128 * MAX_MEMBERS:
-        raise _Refused(
-            f"{path} lists {entries} members in a {directory:,}-byte zip directory; a parameter "
-            f"file has at most {MAX_MEMBERS}"
-        )
-    fh.seek(0)
 
 
 def _load(zf: zipfile.ZipFile, path, g, max_params) -> Network:
     infos = {}
     for info in zf.infolist():
         if not _NAME.fullmatch(info.filename):
-            raise _Refused(
+            raise Refused(
                 f"{path} holds the member {info.filename[:80]!r}, which is not a parameter "
                 "array (expected s, g, init, w0.., b0..); nothing was read"
             )
         if info.filename[:-4] in infos:
-            raise _Refused(f"{path} holds the member {info.filename!r} twice")
+            raise Refused(f"{path} holds the member {info.filename!r} twice")
         infos[info.filename[:-4]] = info
     for name in ("s", "g"):
         if name not in infos:
-            raise _Refused(f"{path} misses the array {name!r}")
+            raise Refused(f"{path} misses the array {name!r}")
     headers = {}
 
     def header(name):
-        headers[name] = _header(zf, infos[name], path, name)
+        headers[name] = _npz.header(zf, infos[name], path, name)
         return headers[name]
 
     shape, dtype = header("s")[:2]
     if dtype.kind not in "iu" or len(shape) != 1 or not 2 <= shape[0] <= MAX_MEMBERS // 2:
-        raise _Refused(
+        raise Refused(
             f"{path}: 's' must be a 1-D integer array of 2 to {MAX_MEMBERS // 2} layer sizes, "
             f"got {dtype} {shape}"
         )
     try:
-        s = check_sizes([int(v) for v in _data(zf, infos["s"], headers["s"], path, "s")])
+        s = check_sizes([int(v) for v in _npz.data(zf, infos["s"], headers["s"], path, "s")])
         check_size_cap(s, max_params)
     except (TypeError, ValueError) as exc:
-        raise _Refused(f"{path}: {exc}") from None
+        raise Refused(f"{path}: {exc}") from None
     p = len(s) - 1
     expected = {"s", "g", "init"} | {f"{c}{k}" for c in "wb" for k in range(p)}
     for name in [f"{c}{k}" for k in range(p) for c in "wb"]:
         if name not in infos:
-            raise _Refused(f"{path} misses the array {name!r} (expected p = {p} layers)")
+            raise Refused(f"{path} misses the array {name!r} (expected p = {p} layers)")
     if set(infos) - expected:
-        raise _Refused(
-            f"{path} has arrays that do not fit s = {s}: {sorted(set(infos) - expected)}"
-        )
+        raise Refused(f"{path} has arrays that do not fit s = {s}: {sorted(set(infos) - expected)}")
 
     names = {}
     for name in ("g", "init"):
         if name in infos:
             shape, dtype = header(name)[:2]
             if dtype.kind != "U" or shape != () or dtype.itemsize > 4 * _NAME_CHARS:
-                raise _Refused(f"{path}: {name!r} must be a short string, got {dtype} {shape}")
-            names[name] = str(_data(zf, infos[name], headers[name], path, name))
+                raise Refused(f"{path}: {name!r} must be a short string, got {dtype} {shape}")
+            names[name] = str(_npz.data(zf, infos[name], headers[name], path, name))
     first = None
     for k in range(p):
         for c, want in (("w", (s[k + 1], s[k])), ("b", (s[k + 1],))):
             name = f"{c}{k}"
             shape, dtype = header(name)[:2]
             if dtype.hasobject:
-                raise _Refused(f"{path} holds a pickled object array in {name}; refusing it")
+                raise Refused(f"{path} holds a pickled object array in {name}; refusing it")
             if dtype.kind != "f" or dtype.itemsize not in (4, 8):
-                raise _Refused(f"{path}: {name} must hold float32 or float64, got {dtype}")
+                raise Refused(f"{path}: {name} must hold float32 or float64, got {dtype}")
             if shape != want:
-                raise _Refused(f"{path}: {c}[{k}] must have shape {want} for s = {s}, got {shape}")
+                raise Refused(f"{path}: {c}[{k}] must have shape {want} for s = {s}, got {shape}")
             first = first or (name, dtype)
             if dtype.itemsize != first[1].itemsize:
-                raise _Refused(
+                raise Refused(
                     f"{path} mixes dtypes: {first[0]} is {first[1]} but {name} is {dtype}; "
                     "a Network has one dtype"
                 )
     gname, init = names["g"], names.get("init")
     if init is not None and init not in INIT_SCHEMES:
-        raise _Refused(f"{path}: 'init' must be one of {INIT_SCHEMES}, got {init!r}")
+        raise Refused(f"{path}: 'init' must be one of {INIT_SCHEMES}, got {init!r}")
     g = _activation(path, gname, g)
     arrays = {
-        name: _data(zf, infos[name], headers[name], path, name)
+        name: _npz.data(zf, infos[name], headers[name], path, name)
         for name in sorted(expected - {"s", "g", "init"})
     }
     for name, arr in arrays.items():
         if not np.isfinite(arr).all():
-            raise _Refused(f"{path}: {name} must be finite, it holds NaN or inf")
+            raise Refused(f"{path}: {name} must be finite, it holds NaN or inf")
     w = [arrays[f"w{k}"] for k in range(p)]
     b = [arrays[f"b{k}"] for k in range(p)]
     return Network.from_params(w, b, g=g, init=init, copy=False)
@@ -276,67 +253,13 @@ def _load(zf: zipfile.ZipFile, path, g, max_params) -> Network:
 def _activation(path, stored: str, g) -> Activation:
     if g is None:
         if stored not in ACTIVATIONS:
-            raise _Refused(f"{path} was saved with the custom activation {stored!r}; pass g=...")
+            raise Refused(f"{path} was saved with the custom activation {stored!r}; pass g=...")
         return ACTIVATIONS[stored]
     g = get_activation(g)
     if g.name != stored:
-        raise _Refused(
+        raise Refused(
             f"{path} was saved with g={stored!r} but g={g.name!r} was given: load(path) "
             "restores the stored activation, and g= is only for a custom one of that name. To "
             "change g on purpose: Network.from_params(net.w, net.b, g=...)"
         )
     return g
-
-
-def _header(zf, info, path, name):
-    """(shape, dtype, fortran_order, data offset) from a member's .npy header, nothing more."""
-    try:
-        with zf.open(info) as f:
-            version = npy.read_magic(f)
-            if version == (1, 0):
-                shape, fortran, dtype = npy.read_array_header_1_0(f)
-            elif version == (2, 0):
-                shape, fortran, dtype = npy.read_array_header_2_0(f)
-            else:
-                raise ValueError(f"unsupported .npy version {version}")
-            offset = f.tell()
-    except _DAMAGE as exc:
-        raise _Refused(f"{path} is a damaged .npz parameter file ({name}: {exc})") from None
-    if dtype.hasobject:
-        raise _Refused(f"{path} holds a pickled object array in {name}; refusing it")
-    claimed = offset + int(np.prod(shape, dtype=object)) * dtype.itemsize
-    if info.file_size != claimed:
-        raise _Refused(
-            f"{path}: {name} claims shape {shape} of {dtype} ({claimed:,} bytes) but its zip "
-            f"entry holds {info.file_size:,} bytes"
-        )
-    if info.compress_type != zipfile.ZIP_STORED and info.file_size > max(
-        _CHUNK, MAX_RATIO * info.compress_size
-    ):
-        raise _Refused(
-            f"{path}: {name} would inflate from {info.compress_size:,} to {info.file_size:,} "
-            f"bytes, more than {MAX_RATIO}-fold; refusing a likely decompression bomb"
-        )
-    return shape, dtype, fortran, offset
-
-
-def _data(zf, info, header, path, name) -> np.ndarray:
-    """The member's data, read a chunk at a time into an array of the checked size."""
-    shape, dtype, fortran, offset = header
-    flat = np.empty(int(np.prod(shape, dtype=object)), dtype=dtype)
-    view = memoryview(flat).cast("B")
-    try:
-        with zf.open(info) as f:
-            f.read(offset)
-            done = 0
-            while done < len(view):
-                chunk = f.read(min(_CHUNK, len(view) - done))
-                if not chunk:
-                    raise EOFError(f"{name} ends after {done} of {len(view)} bytes")
-                view[done : done + len(chunk)] = chunk
-                done += len(chunk)
-            f.read(1)  # reach the end of the member, where zipfile checks its CRC
-    except _DAMAGE as exc:
-        raise _Refused(f"{path} is a damaged .npz parameter file ({name}: {exc})") from None
-    arr = flat.reshape(shape[::-1]).T if fortran else flat.reshape(shape)
-    return arr if dtype.isnative else arr.astype(dtype.newbyteorder("="))
