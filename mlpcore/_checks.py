@@ -9,6 +9,8 @@ shapes only (no pass over the parameters), so they cost nothing next to the form
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ._validate import as_array
@@ -34,12 +36,48 @@ def _list(name: str, value, what: str) -> list:
     return list(value)
 
 
+_NO = object()  # "does not fit": the slow path below then says why
+_LISTS = (list, tuple)
+
+
+def _layout(arrays, sizes):
+    """n (None for one sample) when each array is a real ndarray of shape (size,) or (size, n)
+    with one n for all, else ``_NO``. No message is built here: this is the path of every
+    correct call, and it must cost next to nothing."""
+    n = _NO
+    for v, size in zip(arrays, sizes, strict=True):
+        if type(v) is not np.ndarray or v.dtype.kind not in "fiu" or not 1 <= v.ndim <= 2:
+            return _NO
+        if v.shape[0] != size:
+            return _NO
+        m = v.shape[1] if v.ndim == 2 else None
+        if n is _NO:
+            n = m
+        elif m != n:
+            return _NO
+    return n
+
+
 def check_params(w, b=None):
     """Check ``w[k]`` (s_{k+1}, s_k) and ``b[k]`` (s_{k+1},) for k = 0..p-1.
 
     Returns ``(w, b, s)``: the lists as arrays (``b`` None when not given) and the sizes s read
     from the shapes.
     """
+    if (
+        type(w) in _LISTS
+        and w
+        and all(type(wk) is np.ndarray and wk.ndim == 2 and wk.dtype.kind in "fiu" for wk in w)
+    ):
+        s = (w[0].shape[1],) + tuple(wk.shape[0] for wk in w)
+        if all(wk.shape[1] == s[k] for k, wk in enumerate(w)) and (
+            b is None
+            or type(b) in _LISTS
+            and len(b) == len(w)
+            and _layout(b, s[1:]) is None
+            and all(bk.ndim == 1 for bk in b)
+        ):
+            return list(w), None if b is None else list(b), s
     w = _list("w", w, "the weight matrices w[0..p-1]")
     if not w:
         raise ValueError("w must hold at least one matrix w[0] (p >= 1), got an empty list")
@@ -121,6 +159,11 @@ def check_trace(trace, s):
     Returns ``(a, z, n)`` with n None for one sample.
     """
     p = len(s) - 1
+    a, z = getattr(trace, "a", None), getattr(trace, "z", None)
+    if type(a) in _LISTS and type(z) in _LISTS and len(a) == p and len(z) == p + 1:
+        n = _layout([*a, *z[1:]], [*s[:p], *s[1:]])
+        if n is not _NO:
+            return list(a), list(z), n
     if not (hasattr(trace, "a") and hasattr(trace, "z")):
         raise TypeError(
             f"trace must be the Trace of forward(..., trace=True), got {type(trace).__name__}"
@@ -168,6 +211,17 @@ def check_gradients_input(dL, a=None):
     both have s_k rows. The layout is taken from ``a[0] = x`` when given, else from ``dL[1]``.
     Returns ``(dL, a, n)``.
     """
+    if type(dL) in _LISTS and len(dL) >= 2 and (a is None or type(a) in _LISTS):
+        with contextlib.suppress(AttributeError, IndexError, TypeError):
+            sizes = [v.shape[0] for v in dL[1:]]
+            if a is None:
+                n = _layout(dL[1:], sizes)
+            elif len(a) == len(dL) - 1:
+                n = _layout([*dL[1:], *a], [*sizes, a[0].shape[0], *sizes[:-1]])
+            else:
+                n = _NO
+            if n is not _NO:
+                return list(dL), None if a is None else list(a), n
     if a is not None:
         dL = _list("dL", dL, "dL[0..p] with dL[0] = None, from mlpcore.dL")
         if len(dL) < 2:

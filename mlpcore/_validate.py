@@ -13,6 +13,14 @@ import numpy as np
 
 def as_array(name: str, value, ndim: tuple[int, ...] | int | None = None, dtype=None) -> np.ndarray:
     """Return ``value`` as a finite float ndarray, or raise naming ``name``."""
+    if (
+        dtype is None
+        and type(value) is np.ndarray
+        and value.dtype.kind == "f"
+        and (ndim is None or value.ndim in ((ndim,) if isinstance(ndim, int) else ndim))
+        and np.isfinite(value).all()
+    ):
+        return value  # the common case, without the conversions below
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}")
     try:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import (
+    _LISTS,
+    _NO,
+    _layout,
     check_gradients_input,
     check_layer,
     check_list,
@@ -20,6 +23,7 @@ from ._checks import (
     check_target,
     check_trace,
 )
+from ._validate import as_array
 from .activations import Activation, get_activation
 from .forward import Trace
 from .losses import Loss, get_loss
@@ -55,11 +59,17 @@ def dL(w: list, g: Activation | str, z: list, y: np.ndarray, loss: Loss | str) -
     w, _, s = check_params(w)
     g, loss = get_activation(g), get_loss(loss)
     p = len(w)
-    z = check_list("z", z, p + 1, f"z[0..{p}] with z[0] = None, from forward(..., trace=True).z")
-    z[p], n = check_layer(f"z[{p}]", z[p], s[p], f"s_{p}")
-    for k in range(1, p):
-        z[k], _ = check_layer(f"z[{k}]", z[k], s[k], f"s_{k}", n, f"z[{p}]")
-    y = check_target(y, s[p], n, f"z[{p}]")
+    n = _layout(z[1:], s[1:]) if type(z) in _LISTS and len(z) == p + 1 else _NO
+    if n is _NO:  # something does not fit: find it and say so
+        z = check_list(
+            "z", z, p + 1, f"z[0..{p}] with z[0] = None, from forward(..., trace=True).z"
+        )
+        z[p], n = check_layer(f"z[{p}]", z[p], s[p], f"s_{p}")
+        for k in range(1, p):
+            z[k], _ = check_layer(f"z[{k}]", z[k], s[k], f"s_{k}", n, f"z[{p}]")
+    y = as_array("y", y)
+    if y.shape != z[p].shape:
+        check_target(y, s[p], n, f"z[{p}]")
     out = [None] * (p + 1)
     out[p] = loss.grad(y, z[p])
     for k in range(p - 1, 0, -1):
