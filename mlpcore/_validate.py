@@ -89,10 +89,11 @@ def check_seed(seed, name: str = "seed") -> np.random.Generator:
     """A seed for numpy's generator: an integer >= 0, a Generator, or None (fresh entropy).
 
     Checked here so that a bad seed names the argument rather than numpy's SeedSequence.
+    numpy's own SeedSequence and BitGenerator objects are accepted as numpy accepts them.
     """
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is not None:
+    if seed is not None and not isinstance(seed, (np.random.SeedSequence, np.random.BitGenerator)):
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise TypeError(
                 f"{name} must be an integer >= 0 or a numpy.random.Generator, got {seed!r}"

@@ -90,8 +90,8 @@ class Network:
     g : str or Activation
         The activation g of the hidden layers ("tanh", "sigmoid", "relu", "identity").
         The output layer is linear: z^(p) = y_pred.
-    seed : int or numpy.random.Generator
-        Fixes the initial parameters bit for bit.
+    seed : int >= 0 or numpy.random.Generator
+        Fixes the initial parameters bit for bit (None draws fresh entropy).
     init : {"xavier", "he"}, optional
         Initialisation scheme; by default the one that suits ``g`` (He for relu).
     dtype : numpy float dtype, default float64
