@@ -33,8 +33,8 @@ correct backpropagation:
   g' changing more than ``KINK`` times as fast as z across the stencil: a smooth g' changes
   at the rate g'' (at most 0.77 for tanh), a kink at the rate ``1/|Δz|``.
 * **below resolution**: the analytic and numeric values are both under the stencil's rounding
-  noise, ``RESOLUTION·u·max|L̃_0|/ε`` (a saturated sigmoid, a tiny input). Neither
-  digit can be trusted there; coordinates that agree exactly (both 0) are not flagged.
+  noise, ``RESOLUTION·u·max(|L̃_0|, ‖∇L‖·‖z^(p)‖)/ε`` (a saturated sigmoid, a tiny input).
+  Neither digit can be trusted there; coordinates that agree exactly (both 0) are not flagged.
 """
 
 from __future__ import annotations
@@ -107,9 +107,10 @@ def _checked(w, b, g, x, y, loss, eps, points):
     return w, b, g, x, y, loss, check_eps(eps)
 
 
-def _numeric(w, b, g, x, y, loss, eps, points, probe=False):
+def _numeric(w, b, g, x, y, loss, eps, points, probe=False, scale=0.0):
     """Per array of (*w, *b): the numeric gradient, and with ``probe`` the resolution and the
-    kink mask of each coordinate. ``w`` and ``b`` are float64 arrays, moved and restored."""
+    kink mask of each coordinate. ``w`` and ``b`` are float64 arrays, moved and restored.
+    ``scale`` is a floor for the size of the rounding error of L̃_0, in units of u."""
     out = []
     for theta in (*w, *b):
         d, r, kink = np.zeros_like(theta), np.zeros_like(theta), np.zeros(theta.shape, bool)
@@ -125,13 +126,14 @@ def _numeric(w, b, g, x, y, loss, eps, points, probe=False):
             theta[idx] = keep
             d[idx] = _combine(values, eps)
             if probe:
-                r[idx] = RESOLUTION * U * max(abs(v) for v in values.values()) / eps
+                r[idx] = RESOLUTION * U * max(scale, *map(abs, values.values())) / eps
                 kink[idx] = _crosses_kink(g, loss, y, traces)
         out.append((d, r, kink))
     return out
 
 
-def _jumps(slopes: np.ndarray, span) -> bool:
+def _jumps(slopes, span) -> bool:
+    slopes = np.asarray(slopes, dtype=np.float64)  # a custom g' may return a scalar
     jump = slopes.max(axis=0) - slopes.min(axis=0)
     return bool(np.any((jump > KINK * span) & (jump > 1e-3 * np.abs(slopes).max(axis=0))))
 
@@ -140,10 +142,10 @@ def _crosses_kink(g, loss, y, traces) -> bool:
     """Whether g' (hidden layers) or ∇L (output) jumps between the stencil's points."""
     for k in range(1, len(traces[0]) - 1):
         Z = np.stack([z[k] for z in traces])
-        if _jumps(g.g_prime(Z), Z.max(axis=0) - Z.min(axis=0)):
+        if _jumps(np.broadcast_to(g.g_prime(Z), Z.shape), Z.max(axis=0) - Z.min(axis=0)):
             return True
     Z = np.stack([z[-1] for z in traces])
-    grads = np.stack([loss.grad(y, z) for z in Z])
+    grads = np.stack([np.broadcast_to(loss.grad(y, z), z.shape) for z in Z])
     return _jumps(grads, np.max(Z.max(axis=0) - Z.min(axis=0)))
 
 
@@ -242,8 +244,12 @@ def gradcheck(net, x, y, loss, eps: float = 1e-4, points: int = 5) -> GradCheck:
         net.w, net.b, get_activation(net.g), x, y, loss, eps, points
     )
     check_loss_output(loss, net.s[-1])
-    dW, dB, _ = backward(w, g, _forward(w, b, g, x, trace=True), y, loss)
-    numeric = _numeric(w, b, g, x, y, loss, eps, points, probe=True)
+    trace = _forward(w, b, g, x, trace=True)
+    dW, dB, d = backward(w, g, trace, y, loss)
+    # L̃_0 is computed from z^(p), itself rounded to about u·|z^(p)|: that moves L̃_0 by about
+    # u·‖∇L‖·‖z^(p)‖, which can exceed u·|L̃_0| when the loss is small next to its output.
+    scale = float(np.linalg.norm(d[-1]) * np.linalg.norm(trace.z[-1]))
+    numeric = _numeric(w, b, g, x, y, loss, eps, points, probe=True, scale=scale)
     names = [f"w[{k}]" for k in range(len(w))] + [f"b[{k}]" for k in range(len(b))]
     relative, absolute, flagged = {}, {}, {}
     for name, analytic, (num, r, kink) in zip(names, dW + dB, numeric, strict=True):
