@@ -18,8 +18,7 @@ _CHUNK = 1 << 20
 DAMAGE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError, SyntaxError)
 
 
-class Refused(ValueError):
-    """A file that load refuses; the message starts with the user's path."""
+Refused = ValueError  # how load refuses a file: a ValueError whose message starts with the path
 
 
 def check_end_record(fh, path) -> None:
