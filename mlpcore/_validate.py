@@ -13,6 +13,14 @@ import numpy as np
 
 def as_array(name: str, value, ndim: tuple[int, ...] | int | None = None, dtype=None) -> np.ndarray:
     """Return ``value`` as a finite float ndarray, or raise naming ``name``."""
+    if (
+        dtype is None
+        and type(value) is np.ndarray
+        and value.dtype.kind == "f"
+        and (ndim is None or value.ndim in ((ndim,) if isinstance(ndim, int) else ndim))
+        and np.isfinite(value).all()
+    ):
+        return value  # the common case, without the conversions below
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}")
     try:
@@ -58,6 +66,41 @@ def check_positive_int(name: str, value, minimum: int = 1) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return int(value)
+
+
+def check_real(name: str, value, low: float | None = None, high: float | None = None) -> float:
+    """A finite real number with ``low <= value <= high`` (either bound may be None)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        want = " and ".join(
+            part
+            for part in (low is not None and f">= {low:g}", high is not None and f"<= {high:g}")
+            if part
+        )
+        raise ValueError(f"{name} must be {want}, got {value:g}")
+    return value
+
+
+def check_seed(seed, name: str = "seed") -> np.random.Generator:
+    """A seed for numpy's generator: an integer >= 0, a Generator, or None (fresh entropy).
+
+    Checked here so that a bad seed names the argument rather than numpy's SeedSequence.
+    numpy's own SeedSequence and BitGenerator objects are accepted as numpy accepts them.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and not isinstance(seed, (np.random.SeedSequence, np.random.BitGenerator)):
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(
+                f"{name} must be an integer >= 0 or a numpy.random.Generator, got {seed!r}"
+            )
+        if seed < 0:
+            raise ValueError(f"{name} must be an integer >= 0, got {seed}")
+    return np.random.default_rng(seed)
 
 
 def check_columns(X: np.ndarray, Y: np.ndarray, s0: int, sp: int) -> int:

@@ -12,12 +12,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import Activation
+from ._checks import (
+    _LISTS,
+    _NO,
+    _layout,
+    check_gradients_input,
+    check_layer,
+    check_list,
+    check_params,
+    check_target,
+    check_trace,
+)
+from ._validate import as_array
+from .activations import Activation, get_activation
 from .forward import Trace
-from .losses import Loss
+from .losses import Loss, get_loss
 
 
-def dL(w: list, g: Activation, z: list, y: np.ndarray, loss: Loss) -> list:
+def dL(w: list, g: Activation | str, z: list, y: np.ndarray, loss: Loss | str) -> list:
     r"""The backward recursion for dL^(k) = ∂L̃_k/∂z^(k), k = p down to 1.
 
     Each step is the chain rule through one layer, L̃_k = L̃_{k+1} ∘ h_k ∘ g (eq-chain).
@@ -34,16 +46,30 @@ def dL(w: list, g: Activation, z: list, y: np.ndarray, loss: Loss) -> list:
     Parameters
     ----------
     w : list of p arrays (s_{k+1}, s_k)
-    g : Activation
+    g : Activation or its name
     z : list, ``z[k]`` (s_k,) or (s_k, n) for k = 1..p, ``z[0] = None`` (from the Trace)
-    y : array (s_p,) or (s_p, n), the expected value
-    loss : Loss
+    y : array shaped like ``z[p]``: (s_p,) for one sample, (s_p, n) for a batch
+    loss : Loss or its name
 
     Returns
     -------
     list ``dL`` of length p+1 with ``dL[0] = None`` and ``dL[k]`` shaped like ``z[k]``.
+    A list or shape that does not fit raises ValueError naming it.
     """
+    w, _, s = check_params(w)
+    g, loss = get_activation(g), get_loss(loss)
     p = len(w)
+    n = _layout(z[1:], s[1:]) if type(z) in _LISTS and len(z) == p + 1 else _NO
+    if n is _NO:  # something does not fit: find it and say so
+        z = check_list(
+            "z", z, p + 1, f"z[0..{p}] with z[0] = None, from forward(..., trace=True).z"
+        )
+        z[p], n = check_layer(f"z[{p}]", z[p], s[p], f"s_{p}")
+        for k in range(1, p):
+            z[k], _ = check_layer(f"z[{k}]", z[k], s[k], f"s_{k}", n, f"z[{p}]")
+    y = as_array("y", y)
+    if y.shape != z[p].shape:
+        check_target(y, s[p], n, f"z[{p}]")
     out = [None] * (p + 1)
     out[p] = loss.grad(y, z[p])
     for k in range(p - 1, 0, -1):
@@ -57,6 +83,7 @@ def dB(dL: list) -> list:
     For a batch, the sum over the columns, dL^(k+1) 1_n (eq-dB-batch).
     Returns a list of p arrays shaped (s_{k+1},).
     """
+    dL, _, _ = check_gradients_input(dL)
     return [d.copy() if d.ndim == 1 else d.sum(axis=1) for d in dL[1:]]
 
 
@@ -66,13 +93,22 @@ def dW(dL: list, a: list) -> list:
     Labels ``eq-dW`` (k >= 1) and ``eq-dW0`` (k = 0): since a^(0) = x the same line covers
     both. For a batch (columns), ``dL[k+1] @ a[k].T`` is Σ_m dL_m a_m^T, the sum of the
     per-sample outer products (eq-dW-batch). Returns a list of p arrays shaped (s_{k+1}, s_k).
+    ``a`` and ``dL`` must hold the same sample(s): a one-sample trace with a batch's dL is
+    refused (``np.outer`` would flatten the batch into a matrix of the wrong shape).
     """
+    dL, a, _ = check_gradients_input(dL, a)
     return [
         np.outer(dL[k + 1], a[k]) if a[k].ndim == 1 else dL[k + 1] @ a[k].T for k in range(len(a))
     ]
 
 
-def backward(w: list, g: Activation, trace: Trace, y: np.ndarray, loss: Loss):
-    """All three at once: returns ``(dW, dB, dL)`` for the sample(s) recorded in ``trace``."""
-    d = dL(w, g, trace.z, y, loss)
-    return dW(d, trace.a), dB(d), d
+def backward(w: list, g: Activation | str, trace: Trace, y: np.ndarray, loss: Loss | str):
+    """All three at once: returns ``(dW, dB, dL)`` for the sample(s) recorded in ``trace``.
+
+    ``trace`` is ``forward(w, b, g, x, trace=True)`` for these ``w``; y is shaped like its
+    output z^(p): (s_p,) for one sample, (s_p, n) for a batch.
+    """
+    w, _, s = check_params(w)
+    a, z, _ = check_trace(trace, s)
+    d = dL(w, g, z, y, loss)
+    return dW(d, a), dB(d), d

@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import as_array, check_positive_int
+from ._optional import require
+from ._validate import as_array, check_positive_int, check_real, check_seed
 
 
 class DataSet(NamedTuple):
@@ -45,9 +46,19 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"labels must be 1-D (one class per sample), got shape {labels.shape}")
+    if labels.size and not (
+        np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)
+    ):
+        raise TypeError(f"labels must be integers (class indices), got dtype {labels.dtype}")
     if labels.size and not np.issubdtype(labels.dtype, np.integer):
-        if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
-            raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+        # Whole numbers stored as floats (3.0) are class labels too; 2.5 is not.
+        whole = np.isfinite(labels) & (labels == np.round(labels))
+        if not whole.all():
+            i = int(np.argmin(whole))
+            raise TypeError(
+                f"labels must be integers (class indices 0..{n_classes - 1}), got labels[{i}] = "
+                f"{labels[i]}; real-valued targets go in a 2-D Y of shape (s_p, n)"
+            )
         labels = labels.astype(np.int64)
     bad = (labels < 0) | (labels >= n_classes)
     if bad.any():
@@ -61,7 +72,7 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
 
 
 def _rng(seed):
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return check_seed(seed)
 
 
 def _finish(points: np.ndarray, labels: np.ndarray, n_classes: int) -> DataSet:
@@ -71,6 +82,7 @@ def _finish(points: np.ndarray, labels: np.ndarray, n_classes: int) -> DataSet:
 def xor(n: int = 200, noise: float = 0.1, seed=0) -> DataSet:
     """Four Gaussian blobs at (±1, ±1); class 1 where the signs differ."""
     n = check_positive_int("n", n)
+    noise = check_real("noise (standard deviation)", noise, low=0)
     rng = _rng(seed)
     corners = rng.integers(0, 2, size=(n, 2)) * 2 - 1
     points = corners + noise * rng.standard_normal((n, 2))
@@ -80,6 +92,8 @@ def xor(n: int = 200, noise: float = 0.1, seed=0) -> DataSet:
 def circles(n: int = 200, noise: float = 0.08, factor: float = 0.5, seed=0) -> DataSet:
     """Two concentric circles of radii 1 and ``factor``; class 1 is the inner one."""
     n = check_positive_int("n", n)
+    noise = check_real("noise (standard deviation)", noise, low=0)
+    factor = check_real("factor (inner radius / outer radius)", factor, low=0, high=1)
     rng = _rng(seed)
     labels = np.arange(n) % 2
     angle = rng.uniform(0, 2 * np.pi, n)
@@ -91,6 +105,7 @@ def circles(n: int = 200, noise: float = 0.08, factor: float = 0.5, seed=0) -> D
 def moons(n: int = 200, noise: float = 0.1, seed=0) -> DataSet:
     """Two interleaved half circles, centred on the origin."""
     n = check_positive_int("n", n)
+    noise = check_real("noise (standard deviation)", noise, low=0)
     rng = _rng(seed)
     labels = np.arange(n) % 2
     t = rng.uniform(0, np.pi, n)
@@ -104,6 +119,7 @@ def spirals(n: int = 300, n_classes: int = 3, noise: float = 0.2, seed=0) -> Dat
     """``n_classes`` interleaved spiral arms in the unit disc."""
     n = check_positive_int("n", n)
     n_classes = check_positive_int("n_classes", n_classes)
+    noise = check_real("noise (standard deviation)", noise, low=0)
     rng = _rng(seed)
     labels = np.arange(n) % n_classes
     r = rng.uniform(0.05, 1.0, n)
@@ -118,16 +134,23 @@ def digits(test_fraction: float = 0.2, seed: int = 0) -> tuple[DataSet, DataSet]
     """scikit-learn's 8×8 digits (1797 images, bundled, no download), as (train, test).
 
     Pixels are scaled from 0..16 to 0..1, so X has shape (64, n). The split is a fixed,
-    seeded permutation: with the defaults, 1437 training and 360 test images.
+    seeded permutation: with the defaults, 1437 training and 360 test images. Both parts must
+    hold at least one image. Needs scikit-learn (``pip install "mlpcore[student]"``).
     """
-    from sklearn.datasets import load_digits  # optional dependency, imported only here
-
+    test_fraction = check_real("test_fraction", test_fraction)
     if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
-    bunch = load_digits()
-    order = np.random.default_rng(seed).permutation(len(bunch.target))
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction:g}")
+    rng = check_seed(seed)
+    datasets = require("sklearn.datasets", extra="student", package="scikit-learn")
+    bunch = datasets.load_digits()
+    order = rng.permutation(len(bunch.target))
     # Rounded up, as scikit-learn's train_test_split does: 360 test images of 1797 at 0.2.
     n_test = int(np.ceil(test_fraction * len(order)))
+    if n_test >= len(order):
+        raise ValueError(
+            f"test_fraction={test_fraction:g} leaves no training image ({n_test} of "
+            f"{len(order)} go to the test set); use at most {(len(order) - 1) / len(order):.4f}"
+        )
     test, train = order[:n_test], order[n_test:]
     X = bunch.data / 16.0
     return (

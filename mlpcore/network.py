@@ -11,10 +11,35 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._validate import check_positive_int
+from ._validate import check_positive_int, check_seed
 from .activations import Activation, get_activation
 
 INIT_SCHEMES = ("xavier", "he")
+
+#: The largest network built without asking: 10^8 parameters, 800 MB in float64. A typo such as
+#: ``Network((2, 10**8, 1))`` is refused before any allocation instead of taking the machine's
+#: memory; pass ``max_params=None`` (or a larger number) to build a bigger one on purpose.
+MAX_PARAMS = 10**8
+_CHUNK = 1 << 18  # weights are drawn this many at a time, so init holds no second copy
+
+
+def count_params(s) -> int:
+    """Σ_k s_{k+1} (s_k + 1): the number of weights and biases of a network of sizes s."""
+    return sum(s[k + 1] * (s[k] + 1) for k in range(len(s) - 1))
+
+
+def check_size_cap(s, max_params, dtype=np.float64) -> None:
+    """Refuse sizes s with more than ``max_params`` parameters (None: no cap)."""
+    if max_params is None:
+        return
+    n = count_params(s)
+    if n > max_params:
+        gb = n * np.dtype(dtype).itemsize / 1e9
+        raise ValueError(
+            f"s = {tuple(s)} gives {n:,} parameters ({gb:.3g} GB in {np.dtype(dtype)}), above "
+            f"max_params = {max_params:,} (mlpcore.network.MAX_PARAMS); pass max_params=None "
+            "to build it anyway"
+        )
 
 
 def check_sizes(s) -> tuple[int, ...]:
@@ -32,18 +57,25 @@ def init_params(s, scheme: str, rng: np.random.Generator, dtype=np.float64):
     ``"xavier"`` (Glorot, for tanh, sigmoid, identity): w_ij ~ U(−r, r), r = √(6 / (s_k + s_{k+1})).
     ``"he"`` (for relu): w_ij ~ N(0, 2 / s_k).
     Returns two lists ``w``, ``b`` of length p.
+
+    The draws are float64 and written into ``w[k]`` a block of rows at a time: the values are
+    those of one draw of the whole matrix, and no second full-size copy is ever held.
     """
     if scheme not in INIT_SCHEMES:
         raise ValueError(f"init must be one of {INIT_SCHEMES}, got {scheme!r}")
     w, b = [], []
     for k in range(len(s) - 1):
         fan_in, fan_out = s[k], s[k + 1]
-        if scheme == "xavier":
-            r = np.sqrt(6.0 / (fan_in + fan_out))
-            wk = rng.uniform(-r, r, size=(fan_out, fan_in))
-        else:
-            wk = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_out, fan_in))
-        w.append(wk.astype(dtype))
+        wk = np.empty((fan_out, fan_in), dtype=dtype)
+        rows = max(1, _CHUNK // fan_in)
+        for lo in range(0, fan_out, rows):
+            size = (min(rows, fan_out - lo), fan_in)
+            if scheme == "xavier":
+                r = np.sqrt(6.0 / (fan_in + fan_out))
+                wk[lo : lo + rows] = rng.uniform(-r, r, size=size)
+            else:
+                wk[lo : lo + rows] = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=size)
+        w.append(wk)
         b.append(np.zeros(fan_out, dtype=dtype))
     return w, b
 
@@ -58,11 +90,13 @@ class Network:
     g : str or Activation
         The activation g of the hidden layers ("tanh", "sigmoid", "relu", "identity").
         The output layer is linear: z^(p) = y_pred.
-    seed : int or numpy.random.Generator
-        Fixes the initial parameters bit for bit.
+    seed : int >= 0 or numpy.random.Generator
+        Fixes the initial parameters bit for bit (None draws fresh entropy).
     init : {"xavier", "he"}, optional
         Initialisation scheme; by default the one that suits ``g`` (He for relu).
     dtype : numpy float dtype, default float64
+    max_params : int or None, default ``MAX_PARAMS`` (10^8)
+        Sizes with more parameters are refused before anything is allocated; None: no cap.
 
     Attributes
     ----------
@@ -70,15 +104,59 @@ class Network:
     b : list of p arrays, ``b[k].shape == (s[k+1],)``
     """
 
-    def __init__(self, s, g="tanh", seed=0, init: str | None = None, dtype=np.float64):
+    def __init__(
+        self,
+        s,
+        g="tanh",
+        seed=0,
+        init: str | None = None,
+        dtype=np.float64,
+        max_params: int | None = MAX_PARAMS,
+    ):
         self.s = check_sizes(s)
         self.g: Activation = get_activation(g)
         self.init = init or self.g.init
+        if self.init not in INIT_SCHEMES:
+            raise ValueError(f"init must be one of {INIT_SCHEMES}, got {self.init!r}")
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be float32 or float64, got {dtype}")
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        check_size_cap(self.s, max_params, dtype)
+        rng = check_seed(seed)
         self.w, self.b = init_params(self.s, self.init, rng, dtype)
+
+    @classmethod
+    def from_params(cls, w, b, g="tanh", init: str | None = None, copy: bool = True) -> Network:
+        """A Network that holds the given ``w[k]``, ``b[k]``; nothing is drawn at random.
+
+        The sizes s are read from the shapes, ``w[k]`` (s_{k+1}, s_k) and ``b[k]`` (s_{k+1},).
+        Every array must have one float dtype (float32 or float64) and be finite. ``copy=False``
+        keeps the arrays themselves (``mlpcore.load`` uses it on arrays it has just read).
+        """
+        from ._checks import check_params
+
+        w, b, s = check_params(w, b)
+        dtype = w[0].dtype
+        for k in range(len(w)):
+            if w[k].dtype != dtype or b[k].dtype != dtype:
+                bad, arr = (f"w[{k}]", w[k]) if w[k].dtype != dtype else (f"b[{k}]", b[k])
+                raise TypeError(
+                    f"w and b must share one float dtype: w[0] is {dtype} but {bad} is {arr.dtype}"
+                )
+            for label, arr in ((f"w[{k}]", w[k]), (f"b[{k}]", b[k])):
+                if dtype.kind != "f" or dtype not in (np.float32, np.float64):
+                    raise TypeError(f"{label} must hold float32 or float64, got {arr.dtype}")
+                if not np.isfinite(arr).all():
+                    raise ValueError(f"{label} contains NaN or inf; every entry must be finite")
+        net = object.__new__(cls)
+        net.s = s
+        net.g = get_activation(g)
+        net.init = init or net.g.init
+        if net.init not in INIT_SCHEMES:
+            raise ValueError(f"init must be one of {INIT_SCHEMES}, got {net.init!r}")
+        net.w = [np.array(wk, copy=copy) for wk in w]
+        net.b = [np.array(bk, copy=copy) for bk in b]
+        return net
 
     @property
     def p(self) -> int:

@@ -1,5 +1,7 @@
 """The data sets: samples as columns, labels in range, seeded; the digits split."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -120,7 +122,7 @@ def test_one_hot_label_out_of_range(labels):
 
 
 def test_one_hot_bad_labels():
-    with pytest.raises(TypeError, match="labels must be integers"):
+    with pytest.raises(TypeError, match=r"labels must be integers \(class indices 0..2\), got "):
         m.one_hot([0.5, 1.0], 3)
     with pytest.raises(TypeError, match="labels must be integers"):
         m.one_hot([np.nan], 3)
@@ -128,3 +130,77 @@ def test_one_hot_bad_labels():
         m.one_hot([[0, 1]], 3)
     with pytest.raises(ValueError, match="n_classes must be >= 1"):
         m.one_hot([0], 0)
+
+
+# -- issue 10, item 10, and optional dependencies (issue 9) -------------------------------------
+
+
+@pytest.mark.parametrize("name", TOY)
+@pytest.mark.parametrize("noise", [-0.1, float("nan")])
+def test_negative_or_nan_noise_is_refused(name, noise):
+    msg = r"noise \(standard deviation\) must be (>= 0, got -0.1|finite, got nan)"
+    with pytest.raises(ValueError, match=msg):
+        data.TOY_SETS[name](n=20, noise=noise)
+    assert data.TOY_SETS[name](n=20, noise=0).n == 20
+
+
+def test_circles_factor_is_a_ratio_of_radii():
+    with pytest.raises(
+        ValueError, match=r"factor \(inner radius / outer radius\) must be >= 0 and"
+    ):
+        data.circles(factor=2.0)
+
+
+def test_a_test_fraction_that_leaves_no_training_image():
+    with pytest.raises(ValueError) as info:
+        data.digits(test_fraction=0.9999)
+    assert str(info.value) == (
+        "test_fraction=0.9999 leaves no training image (1797 of 1797 go to the test set); "
+        "use at most 0.9994"
+    )
+    train, test = data.digits(test_fraction=0.9994)
+    assert train.n >= 1 and train.n + test.n == 1797
+    with pytest.raises(TypeError, match="test_fraction must be a real number, got '0.2'"):
+        data.digits(test_fraction="0.2")
+    with pytest.raises(ValueError, match="seed must be an integer >= 0, got -3"):
+        data.digits(seed=-3)
+
+
+def test_whole_number_float_labels_are_class_labels_and_halves_are_refused():
+    np.testing.assert_array_equal(m.one_hot(np.array([3.0, 0.0]), 4), m.one_hot([3, 0], 4))
+    with pytest.raises(TypeError) as info:
+        m.one_hot(np.array([1.0, 2.5]), 4)
+    assert str(info.value) == (
+        "labels must be integers (class indices 0..3), got labels[1] = 2.5; real-valued targets "
+        "go in a 2-D Y of shape (s_p, n)"
+    )
+    with pytest.raises(
+        TypeError, match="labels must be integers \\(class indices\\), got dtype bool"
+    ):
+        m.one_hot([True, False], 2)
+
+
+@pytest.fixture
+def without_sklearn(monkeypatch):
+    for name in [k for k in sys.modules if k == "sklearn" or k.startswith("sklearn.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # "import sklearn" now fails
+
+
+def test_digits_without_scikit_learn_names_the_extra(without_sklearn):
+    with pytest.raises(ModuleNotFoundError) as info:
+        data.digits()
+    assert str(info.value) == (
+        "this needs the optional package 'scikit-learn', which is not installed; install it "
+        'with: pip install "mlpcore[student]"'
+    )
+    assert info.value.name == "sklearn"
+
+
+def test_require_imports_what_is_there_and_names_the_extra_otherwise(monkeypatch):
+    from mlpcore._optional import require
+
+    assert require("json") is sys.modules["json"]
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    with pytest.raises(ImportError, match=r"'tqdm', which is not installed; .*mlpcore\[course\]"):
+        require("tqdm", extra="course")

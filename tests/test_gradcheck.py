@@ -7,12 +7,15 @@ mlpcore's forward and its gradient check could not hide.
 ``python tests/test_gradcheck.py`` prints the largest relative error over the hypothesis runs.
 """
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import mlpcore as m
+from mlpcore.gradcheck import GradCheckWarning
 
 TOL = 1e-7
 # Both checks are held to 1e-7: mlpcore.gradcheck (its default five-point stencil in float64,
@@ -72,6 +75,8 @@ def cases(draw):
     s = tuple(draw(st.lists(st.integers(1, 8), min_size=p + 1, max_size=p + 1)))
     g = draw(st.sampled_from(sorted(m.ACTIVATIONS)))
     loss = draw(st.sampled_from([m.squared_error, m.softmax_cross_entropy]))
+    if loss is m.softmax_cross_entropy:  # one output learns nothing: gradcheck refuses it
+        s = (*s[:-1], max(s[-1], 2))
     n = draw(st.sampled_from([None, 1, 2, 5]))  # None: a single sample (s_0,)
     seed = draw(st.integers(0, 2**20))
     return s, g, loss, n, seed
@@ -213,3 +218,131 @@ if __name__ == "__main__":
     print(f"{len(mod.MEASURED)} cases (s, g, loss, n, seed) run by the gradient-check test")
     print(f"extended-precision reference: max relative error {own[0]:.3e} at {own[2]}")
     print(f"mlpcore.gradcheck (five points, float64): max relative error {two[1]:.3e} at {two[2]}")
+
+
+# -- gradcheck tells the truth (issue 10, item 6) ------------------------------------------------
+
+
+def relu_at_the_kink():
+    """A relu network whose hidden unit 0 sits exactly at z = 0 for x."""
+    net = m.Network((2, 3, 1), g="relu", seed=0)
+    x = np.array([1.0, 2.0])
+    net.b[0][...] = -(net.w[0] @ x) + np.array([0.0, 0.5, -0.5])
+    return net, x, np.array([1.0])
+
+
+def all_coordinates_error(net, x, y, loss=m.squared_error):
+    """The plain relative error over every coordinate, kinks included: what was reported."""
+    dW, dB, _ = m.backward(net.w, net.g, m.forward(net.w, net.b, net.g, x, trace=True), y, loss)
+    nW, nB = m.numeric_gradients(net.w, net.b, net.g, x, y, loss)
+    return {f"b[{k}]": m.relative_error(dB[k], nB[k]) for k in range(net.p)} | {
+        f"w[{k}]": m.relative_error(dW[k], nW[k]) for k in range(net.p)
+    }
+
+
+def test_a_relu_kink_is_flagged_not_reported_as_an_error():
+    net, x, y = relu_at_the_kink()
+    assert all_coordinates_error(net, x, y)["b[0]"] > 0.1  # the stencil alone says "wrong"
+    with pytest.warns(GradCheckWarning, match=r"b\[0\]: 1 of 3 at a kink"):
+        result = m.gradcheck(net, x, y, "squared_error")
+    assert result.flagged["b[0]"] == [((0,), "kink")]
+    assert result.flagged["w[0]"] == [((0, 0), "kink"), ((0, 1), "kink")]
+    assert result.flagged["w[1]"] == result.flagged["b[1]"] == []
+    assert max(result.values()) <= TOL
+    assert "1 of 3 at a kink" in repr(result)
+
+
+def test_a_custom_activation_with_a_kink_is_flagged_too():
+    leaky = m.Activation(
+        "leaky", lambda u: np.where(u > 0, u, 0.1 * u), lambda u: np.where(u > 0, 1.0, 0.1)
+    )
+    net, x, y = relu_at_the_kink()
+    net.g = leaky
+    with pytest.warns(GradCheckWarning):
+        result = m.gradcheck(net, x, y, "squared_error")
+    assert [i for i, _ in result.flagged["b[0]"]] == [(0,)]
+    assert max(result.values()) <= TOL
+
+
+def test_a_wrong_derivative_is_still_caught_next_to_a_kink():
+    net, x, y = relu_at_the_kink()
+    net.g = m.Activation("bad_relu", m.relu.g, lambda u: 2.0 * (u > 0))
+    with pytest.warns(GradCheckWarning):
+        result = m.gradcheck(net, x, y, "squared_error")
+    assert result["b[0]"] > 0.1 and result["w[0]"] > 0.1
+
+
+def test_a_gradient_below_the_stencils_resolution_is_flagged():
+    # Saturated sigmoid units: g'(z) ≈ e^-|z| is far below the rounding noise u·|L|/ε.
+    net = m.Network((2, 3, 1), g="sigmoid", seed=0)
+    net.w[0] *= 100.0
+    x, y = np.array([1.0, 2.0]), np.array([1.0])
+    assert all_coordinates_error(net, x, y)["w[0]"] > 0.1  # noise against a ~0 gradient
+    with pytest.warns(GradCheckWarning, match="below resolution"):
+        result = m.gradcheck(net, x, y, "squared_error")
+    reasons = {why for flags in result.flagged.values() for _, why in flags}
+    assert reasons == {"resolution"}
+    assert np.isnan(result["w[0]"])  # nothing left to judge: not reported as 1.0
+    assert "not judged" in repr(result)
+    assert result["w[1]"] <= TOL and result["b[1]"] <= TOL
+
+
+def test_the_absolute_error_is_reported_next_to_the_relative_one():
+    net = m.Network((3, 4, 2), g="tanh", seed=2)
+    x, y = np.array([0.3, -1.0, 0.5]), np.array([0.2, -0.4])
+    result = m.gradcheck(net, x, y, "squared_error")
+    dW, dB, _ = m.backward(
+        net.w, net.g, m.forward(net.w, net.b, net.g, x, trace=True), y, "squared_error"
+    )
+    nW, nB = own_numeric_gradients(net.w, net.b, net.g, x, y, "squared_error")
+    for k in range(net.p):
+        for name, a, n in ((f"w[{k}]", dW[k], nW[k]), (f"b[{k}]", dB[k], nB[k])):
+            assert 0 < result.absolute[name] < 1e-8
+            assert result.absolute[name] == pytest.approx(np.linalg.norm(a - n), abs=1e-9)
+            assert result[name] == pytest.approx(
+                result.absolute[name] / (np.linalg.norm(a) + np.linalg.norm(n)), rel=1e-3
+            )
+    assert list(result) == ["w[0]", "b[0]", "w[1]", "b[1]"]
+    assert repr(result).splitlines()[0].split()[:3] == ["array", "relative", "absolute"]
+
+
+@pytest.mark.parametrize(
+    "eps, err, msg",
+    [
+        (0, ValueError, r"eps \(the finite-difference step ε\) must be > 0, got 0"),
+        (-1e-4, ValueError, r"must be > 0, got -0.0001"),
+        (math.nan, ValueError, r"eps \(the finite-difference step ε\) must be finite, got nan"),
+        (math.inf, ValueError, "must be finite, got inf"),
+        ("1e-4", TypeError, r"eps \(the finite-difference step ε\) must be a real number"),
+    ],
+)
+def test_a_step_that_is_not_positive_is_refused(eps, err, msg):
+    net = m.Network((2, 3, 1), seed=0)
+    x, y = np.zeros(2), np.zeros(1)
+    with pytest.raises(err, match=msg):
+        m.gradcheck(net, x, y, "squared_error", eps=eps)
+    with pytest.raises(err, match=msg):
+        m.numeric_gradients(net.w, net.b, net.g, x, y, m.squared_error, eps=eps)
+    with pytest.raises(err, match=msg):
+        m.numeric_dL(net.w, net.b, net.g, x, y, m.squared_error, 1, eps=eps)
+
+
+def test_the_gradient_checks_accept_names_and_check_shapes():
+    net = m.Network((2, 3, 2), seed=0)
+    x, y = np.array([0.5, -0.5]), np.array([1.0, 0.0])
+    by_name = m.numeric_gradients(net.w, net.b, "tanh", x, y, "squared_error")
+    by_object = m.numeric_gradients(net.w, net.b, m.tanh, x, y, m.squared_error)
+    np.testing.assert_array_equal(by_name[0][0], by_object[0][0])
+    assert m.gradcheck(net, x, y, "softmax_cross_entropy")["w[0]"] <= TOL
+    with pytest.raises(ValueError, match=r"y must have shape \(s_p=2,\) like the output for x"):
+        m.gradcheck(net, x, y[:, None], "squared_error")
+    with pytest.raises(ValueError, match=r"y must have shape \(s_p=2, n=4\)"):
+        m.gradcheck(net, np.zeros((2, 4)), y, "squared_error")
+    with pytest.raises(ValueError, match=r"points must be 2 or 5"):
+        m.gradcheck(net, x, y, "squared_error", points=3)
+
+
+def test_softmax_cross_entropy_with_one_output_is_refused():
+    net = m.Network((2, 3, 1), seed=0)
+    with pytest.raises(ValueError, match=r"softmax cross-entropy needs s_p >= 2 outputs"):
+        m.gradcheck(net, np.zeros(2), np.ones(1), "softmax_cross_entropy")

@@ -1,5 +1,7 @@
 """The network: sizes, parameter shapes, seeded initialisation (section 1)."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -115,3 +117,70 @@ def test_bad_dtype_and_bad_g():
         m.Network((2, 1), dtype=np.int64)
     with pytest.raises(ValueError, match="unknown activation"):
         m.Network((2, 1), g="softsign")
+
+
+# -- size cap, memory of init, networks from given arrays (issue 10, item 10) --------------------
+
+
+def test_a_network_above_the_size_cap_is_refused_before_allocating():
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as info:
+            m.Network((2, 10**8, 1))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(info.value) == (
+        "s = (2, 100000000, 1) gives 400,000,001 parameters (3.2 GB in float64), above "
+        "max_params = 100,000,000 (mlpcore.network.MAX_PARAMS); pass max_params=None to build "
+        "it anyway"
+    )
+    assert peak < 1e6
+    assert m.Network((2, 10, 1), max_params=41).n_params == 41
+    with pytest.raises(ValueError, match="gives 41 parameters"):
+        m.Network((2, 10, 1), max_params=40)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("g", ["tanh", "relu"])
+def test_init_holds_no_second_copy_of_the_weights(dtype, g):
+    tracemalloc.start()
+    try:
+        net = m.Network((2000, 2000, 1), g=g, seed=0, dtype=dtype)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    weights = sum(a.nbytes for a in net.w + net.b)
+    assert peak < 1.2 * weights, f"peak {peak / weights:.2f} × the weights"
+
+
+def test_init_draws_the_same_values_as_one_draw_of_the_whole_matrix():
+    # The weights are drawn a block of rows at a time: the values are those of a single draw.
+    for g, draw in [
+        ("tanh", lambda rng, r: rng.uniform(-r, r, size=(900, 700))),
+        ("relu", lambda rng, r: rng.normal(0.0, np.sqrt(2.0 / 700), size=(900, 700))),
+    ]:
+        net = m.Network((700, 900, 1), g=g, seed=3)
+        whole = draw(np.random.default_rng(3), np.sqrt(6.0 / 1600))
+        np.testing.assert_array_equal(net.w[0], whole)
+        single = m.Network((700, 900, 1), g=g, seed=3, dtype=np.float32)
+        np.testing.assert_array_equal(single.w[0], whole.astype(np.float32))
+
+
+def test_from_params_draws_nothing_and_checks_what_it_is_given(monkeypatch):
+    ref = m.Network((3, 4, 2), seed=1)
+    monkeypatch.setattr(m.network, "init_params", None)  # any random draw would fail
+    net = m.Network.from_params(ref.w, ref.b, g="relu")
+    assert net.s == (3, 4, 2) and net.g is m.relu and net.init == "he"
+    assert net.w[0] is not ref.w[0]
+    np.testing.assert_array_equal(net.w[1], ref.w[1])
+    with pytest.raises(
+        TypeError, match=r"one float dtype: w\[0\] is float64 but b\[1\] is float32"
+    ):
+        m.Network.from_params(ref.w, [ref.b[0], ref.b[1].astype(np.float32)])
+    with pytest.raises(ValueError, match=r"w\[0\] contains NaN or inf"):
+        m.Network.from_params([np.full((4, 3), np.nan), ref.w[1]], ref.b)
+    with pytest.raises(ValueError, match=r"b must have p = 2 entries"):
+        m.Network.from_params(ref.w, ref.b[:1])
+    with pytest.raises(ValueError, match=r"init must be one of \('xavier', 'he'\), got 'lecun'"):
+        m.Network.from_params(ref.w, ref.b, init="lecun")
