@@ -46,16 +46,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Playwright waits 30 s by default for a navigation, a load state or a selector. On a shared
+# machine with a load of 8 on 2 cores, a lesson page took longer than that to load. The tests wait
+# on conditions, never on fixed sleeps, so a longer limit costs nothing when the machine is quiet.
+TIMEOUT_MS = int(os.environ.get("MLPCORE_BROWSER_TIMEOUT_MS", "180000"))
+
+
+def _with_timeouts(browser):
+    """Make every context and page that ``browser`` opens wait up to TIMEOUT_MS by default."""
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def context_with_timeouts(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        return context
+
+    def page_with_timeouts(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        page.set_default_timeout(TIMEOUT_MS)
+        page.set_default_navigation_timeout(TIMEOUT_MS)
+        return page
+
+    browser.new_context, browser.new_page = context_with_timeouts, page_with_timeouts
+    return browser
+
+
 @contextlib.contextmanager
 def chromium_browser():
-    """A headless Chromium (Playwright sync API) that is closed afterwards."""
+    """A headless Chromium (Playwright sync API), generous timeouts, closed afterwards."""
     from playwright.sync_api import sync_playwright
 
     executable = require_chromium()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield _with_timeouts(browser)
         finally:
             browser.close()
 
