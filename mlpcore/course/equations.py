@@ -250,6 +250,35 @@ EQUATIONS: tuple[Equation, ...] = (
         "notebooks/06_training.md",
     ),
     Equation(
+        "eq-dL-unrolled",
+        "3.2 (unrolled)",
+        "the recursion as one product of factors",
+        r"dL^{(k)} = \Big[\prod_{l=k}^{p-1} \mathrm{diag}(g'(z^{(l)}))\, w^{(l)T}\Big] dL^{(p)}",
+        "mlpcore.course.depth.unrolled_dL",
+        "tests/test_depth.py::test_unrolled_product_is_the_recursion",
+        "notebooks/09_depth.md",
+    ),
+    Equation(
+        "eq-depth-gain",
+        "3.2 (depth)",
+        "the size of one factor",
+        r"\lVert dL^{(k)} \rVert^2 / \lVert dL^{(k+1)} \rVert^2 \approx s_k \sigma_k^2\, "
+        r"\overline{g'(z^{(k)})^2}",
+        "mlpcore.course.depth.layer_gain",
+        "tests/test_depth.py::test_layer_gain_predicts_the_measured_ratio",
+        "notebooks/09_depth.md",
+    ),
+    Equation(
+        "eq-init-variance",
+        "3.2 (initialisation)",
+        "the variance of the initial weights",
+        r"\sigma_k^2 = 1 \text{ (naive)} \\ \sigma_k^2 = 2 / (s_k + s_{k+1}) \text{ (Xavier)} "
+        r"\\ \sigma_k^2 = 2 / s_k \text{ (He)}",
+        "mlpcore.course.depth.init_variance",
+        "tests/test_depth.py::test_drawn_weights_have_the_scheme_variance",
+        "notebooks/09_depth.md",
+    ),
+    Equation(
         "eq-step-contraction",
         "3.1 (step size)",
         "why a large α diverges",
