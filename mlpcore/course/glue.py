@@ -21,6 +21,8 @@ def glue(name: str, value, display: bool = False):
     its own sentence). Without myst-nb there is nothing to record: the value is shown when
     ``display`` is true, and the return value lets the cell use it either way.
     """
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()  # np.float64(0.5) -> 0.5: the book formats the plain-text repr
     if _myst_glue is not None:
         _myst_glue(name, value, display=display)
     elif display:
