@@ -48,7 +48,7 @@ CODE_RULES = [
 
 def cells(path):
     notebook = jupytext.read(path)
-    prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    prose = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     return prose, code
 
@@ -137,3 +137,43 @@ def test_the_intro_and_the_readme_map_sections_to_lessons():
         assert f"`{lesson.stem}`" in readme, f"the README lacks {lesson.stem}"
     for section in ("3.1", "3.2", "3.3", "3.4"):
         assert f"| {section} " in intro and f"| §{section} " in readme
+
+
+# A glossary term and the symbol that names it in the lessons' math.
+SYMBOLS = {
+    "weights": r"w\^\{\(k\)\}",
+    "biases": r"b\^\{\(k\)\}",
+    "pre-activation": r"z\^\{\(k\)\}",
+    "activation value": r"a\^\{\(k\)\}",
+    "backpropagated error": r"dL\^\{\(k\)\}",
+    "bias gradient": r"dB\^\{\(k\)\}",
+    "weight gradient": r"dW\^\{\(k\)\}",
+    "learning rate": r"\\alpha\b",
+    "partial loss": r"\\tilde L",
+    "layer size": r"s_k\b",
+    "batch": r"\\times n\}",
+}
+
+
+def paragraphs(prose):
+    """The lesson's prose cut at blank lines, without headings (their anchors stay as they are),
+    display equations, tables and directives, where a link cannot go."""
+    skip = ("$$", "```", "|", "#", ":::", "<!--")
+    parts = (p.strip() for p in re.split(r"\n\s*\n", prose))
+    return [p for p in parts if p and not p.startswith(skip)]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_each_symbol_links_the_glossary_at_its_first_use(lesson):
+    prose, _ = cells(lesson)
+    parts = paragraphs(prose)
+    missing = []
+    for term, symbol in SYMBOLS.items():
+        uses = [i for i, part in enumerate(parts) if re.search(symbol, part)]
+        if not uses:
+            continue
+        link = re.compile(r"\{term\}`(?:[^`<]*<)?" + re.escape(term) + r">?`")
+        links = [i for i, part in enumerate(parts) if link.search(part)]
+        if not links or min(links) > uses[0]:  # linked at the first use, or before it
+            missing.append(f"{term} (first used in: {parts[uses[0]][:60]!r})")
+    assert not missing, f"{lesson.name}: " + "; ".join(missing)
