@@ -143,8 +143,9 @@ def sgd(
     loss : Loss or name
     alpha : float > 0, the learning rate α
     epochs : passes over the data
-    batch_size : 1 is the document's per-sample descent. m > 1 steps with the mean gradient of
-        m samples, α (1/m) Σ dW: the same formulas with the samples as columns (eq-minibatch).
+    batch_size : 1 is the document's per-sample descent. A larger batch_size steps with the mean
+        gradient of that many samples, (α / batch_size) Σ dW: the same formulas with the samples
+        as columns (eq-minibatch).
     seed : seeds the shuffling (a new permutation each epoch)
     progress : show a tqdm bar over epochs
     loss_limit : a step whose loss is above this counts as divergence. Default
