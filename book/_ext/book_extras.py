@@ -135,6 +135,7 @@ def allow_parallel_reads(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("live_site")  # the live playground of lesson 07 (book/_ext/live_site.py)
     app.set_html_assets_policy("always")
     app.connect("builder-inited", allow_parallel_reads)
     # Before Sphinx's title collector (priority 500) records the title for the sidebar.
