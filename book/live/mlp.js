@@ -95,9 +95,11 @@ export function copyNetwork(net) {
 function h(bk, wk, ak, rows, cols, n) {
   const z = new Float64Array(rows * n);
   for (let i = 0; i < rows; i++) {
+    const row = i * cols;
     for (let m = 0; m < n; m++) {
       let acc = 0;
-      for (let j = 0; j < cols; j++) acc += wk[i * cols + j] * ak[j * n + m];
+      if (n === 1) for (let j = 0; j < cols; j++) acc += wk[row + j] * ak[j];
+      else for (let j = 0; j < cols; j++) acc += wk[row + j] * ak[j * n + m];
       z[i * n + m] = acc + bk[i];
     }
   }
@@ -168,11 +170,19 @@ export function dL(net, z, Y, lossName, n = 1) {
   out[p] = lossGrad(lossName, Y, z[p], s[p], n);
   for (let k = p - 1; k >= 1; k--) {
     const d = new Float64Array(s[k] * n);
-    for (let j = 0; j < s[k]; j++) {
+    const [wk, next, zk, sk, rows] = [w[k], out[k + 1], z[k], s[k], s[k + 1]];
+    if (n === 1) {
+      // the same sums in the same order, row by row of w^(k) (contiguous in memory)
+      for (let i = 0; i < rows; i++) for (let j = 0; j < sk; j++) d[j] += wk[i * sk + j] * next[i];
+      for (let j = 0; j < sk; j++) d[j] = gp(zk[j]) * d[j];
+      out[k] = d;
+      continue;
+    }
+    for (let j = 0; j < sk; j++) {
       for (let m = 0; m < n; m++) {
         let acc = 0;
-        for (let i = 0; i < s[k + 1]; i++) acc += w[k][i * s[k] + j] * out[k + 1][i * n + m];
-        d[j * n + m] = gp(z[k][j * n + m]) * acc;
+        for (let i = 0; i < rows; i++) acc += wk[i * sk + j] * next[i * n + m];
+        d[j * n + m] = gp(zk[j * n + m]) * acc;
       }
     }
     out[k] = d;
@@ -199,10 +209,15 @@ export function dW(d, a, n = 1) {
     const rows = d[k + 1].length / n;
     const cols = ak.length / n;
     const out = new Float64Array(rows * cols);
+    const dk = d[k + 1];
+    if (n === 1) {
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = dk[i] * ak[j];
+      return out;
+    }
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
         let acc = 0;
-        for (let m = 0; m < n; m++) acc += d[k + 1][i * n + m] * ak[j * n + m];
+        for (let m = 0; m < n; m++) acc += dk[i * n + m] * ak[j * n + m];
         out[i * cols + j] = acc;
       }
     }
@@ -267,8 +282,14 @@ export function divergenceMessage(alpha, epoch, sample, value) {
   );
 }
 
-function allFinite(net) {
-  return net.w.every((x) => x.every(Number.isFinite)) && net.b.every((x) => x.every(Number.isFinite));
+/** Whether the update with step c would leave every parameter finite (nothing is changed). */
+function updateFinite(net, grads, c) {
+  for (let k = 0; k < net.w.length; k++) {
+    const [wk, bk, gw, gb] = [net.w[k], net.b[k], grads.dW[k], grads.dB[k]];
+    for (let i = 0; i < wk.length; i++) if (!Number.isFinite(wk[i] - c * gw[i])) return false;
+    for (let i = 0; i < bk.length; i++) if (!Number.isFinite(bk[i] - c * gb[i])) return false;
+  }
+  return true;
 }
 
 function gather(M, rows, n, idx) {
@@ -330,11 +351,13 @@ export class Trainer {
     const value = loss(this.lossName, b.Y, trace.z[p], this.net.s[p], b.r) / b.r;
     if (!(value <= this.limit)) return this.diverge(this.pos, value);
     const grads = backward(this.net, trace, b.Y, this.lossName, b.r);
-    const next = copyNetwork(this.net);
-    update(next, grads, this.alpha / b.r);
-    if (!allFinite(next)) return this.diverge(this.pos, this.laterFailure(next, this.pos + b.r));
-    this.net.w = next.w;
-    this.net.b = next.b;
+    const c = this.alpha / b.r;
+    if (!updateFinite(this.net, grads, c)) {
+      const next = copyNetwork(this.net);
+      update(next, grads, c);
+      return this.diverge(this.pos, this.laterFailure(next, this.pos + b.r));
+    }
+    update(this.net, grads, c);
     this.steps += 1;
     this.pos += b.r;
     const out = { value, idx: b.idx, trace, grads, epochEnd: false };
