@@ -94,6 +94,9 @@
     S.last = null;
     S.stepCount = 0;
     S.stroke = null;
+    root.dataset.points = String(S.train.n);
+    delete root.dataset.diverged;
+    delete root.dataset.lastSamples;
     buildDiagram();
     showStroke();
     drawAll();
@@ -197,6 +200,7 @@
       onchange: (e) => {
         const p = Math.max(0, Math.min(4, Math.round(Number(e.target.value) || 0)));
         e.target.value = p;
+        if (p === S.hidden.length) return;
         while (S.hidden.length < p) S.hidden.push(S.hidden[S.hidden.length - 1] || 4);
         S.hidden.length = p;
         buildSizes();
@@ -225,8 +229,10 @@
       field("Seed", el("input", {
         id: "ml-seed", type: "number", min: 0, max: 9999, value: S.seed,
         onchange: (e) => {
-          S.seed = Math.max(0, Math.round(Number(e.target.value) || 0));
-          e.target.value = S.seed;
+          const seed = Math.max(0, Math.round(Number(e.target.value) || 0));
+          e.target.value = seed;
+          if (seed === S.seed) return;
+          S.seed = seed;
           reset();
         },
       })),
@@ -246,8 +252,10 @@
       box.append(field(`s${sub(k)}`, el("input", {
         id: `ml-size-${k}`, type: "number", min: 1, max: 64, value: sk, "aria-label": `s${sub(k)}, neurons in hidden layer ${k}`,
         onchange: (e) => {
-          S.hidden[idx] = Math.max(1, Math.min(64, Math.round(Number(e.target.value) || 1)));
-          e.target.value = S.hidden[idx];
+          const sk = Math.max(1, Math.min(64, Math.round(Number(e.target.value) || 1)));
+          e.target.value = sk;
+          if (sk === S.hidden[idx]) return;
+          S.hidden[idx] = sk;
           reset();
         },
       })));
