@@ -671,7 +671,9 @@
     if (!k) return;
     const stage = k.stages[k.at];
     for (const li of root.querySelectorAll(".ml-formula")) {
-      if (li.dataset.eq.split(" ").some((e) => e === stage.eq || e === stage.also)) li.classList.add("ml-current");
+      // Sphinx writes the anchors in lower case: #equation-eq-dlp for eq-dLp
+      const want = [stage.eq, stage.also].filter(Boolean).map((e) => e.toLowerCase());
+      if (li.dataset.eq.split(" ").some((e) => want.includes(e))) li.classList.add("ml-current");
     }
     $("#ml-stroke-text").textContent = `Stage ${k.at + 1} of ${k.stages.length}: ${stage.text}${stage.update ? " Done: the weights moved." : ""}`;
     $("#ml-stroke-next").disabled = k.at + 1 >= k.stages.length;
@@ -731,7 +733,12 @@
       onfocus: () => drawBoundary(),
       onblur: () => drawBoundary(),
     });
-    const formulas = root.parentElement.querySelector(".mlp-live-formulas") || document.querySelector(".mlp-live-formulas");
+    // The formulas of one stroke are the lesson's own list (math and {eq} links drawn by the
+    // book), the list right after <div class="mlp-live-formulas-marker">; it moves into the panel.
+    const marker = document.querySelector(".mlp-live-formulas-marker");
+    let formulas = marker ? marker.nextElementSibling : null;
+    if (formulas && !/^(OL|UL)$/.test(formulas.tagName)) formulas = formulas.querySelector("ol, ul");
+    if (formulas) formulas.classList.add("mlp-live-formulas");
     const strokePanel = el("div", { id: "ml-stroke-panel", class: "ml-stroke", hidden: true },
       el("p", { id: "ml-stroke-text" }),
       el("div", { class: "ml-buttons" },
@@ -742,7 +749,7 @@
       for (const li of formulas.querySelectorAll("li")) {
         const labels = Array.from(li.querySelectorAll("a[href*='#equation-']")).map((a) => a.getAttribute("href").split("#equation-")[1]);
         li.classList.add("ml-formula");
-        li.dataset.eq = labels.join(" ");
+        li.dataset.eq = labels.join(" ").toLowerCase();
       }
     }
     root.append(
@@ -757,7 +764,7 @@
           el("figcaption", { text: "The network: edge width |w⁽ᵏ⁾[i, j]| (red positive, blue negative); neuron shading dL⁽ᵏ⁾ of the last step's sample. Click a neuron or an edge, or use the arrow keys." }),
           el("div", { id: "ml-inspect", class: "ml-inspect" }))),
       strokePanel,
-      el("details", { id: "ml-table-view", ontoggle: drawTables }, el("summary", { text: "Table view: the network's numbers" }), el("div", { id: "ml-tables" })));
+      el("details", { id: "ml-table-view", ontoggle: drawTables }, el("summary", { text: "Table view: the network's numbers" }), el("div", { id: "ml-tables", tabindex: 0, role: "region", "aria-label": "Tables of w, b, a, z and dL" })));
     if (formulas) strokePanel.prepend(formulas);
     buildSizes();
     buildClassChoice();
@@ -773,5 +780,7 @@
       steps: S.stepsRun,
     }),
   };
-  build();
+  // The lesson's formula list comes after this script in the page: build once it is parsed.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", build);
+  else build();
 })();
