@@ -9,7 +9,10 @@ writes two generated scripts next to them:
   module scripts on a page opened from ``file://``;
 - ``live/data.js``: mlpcore's data sets and initial networks (``book/live_export.py``).
 
-Lesson 07 loads them with relative ``<script src="../live/...">`` tags in a raw HTML block.
+Lesson 07 loads them with relative ``<script src="../live/...">`` tags in a raw HTML block. Its
+``<noscript>`` picture (``live/playground.png``) is put in by the book only, in place of the
+comment ``<!-- live-static-figure ... -->``: in JupyterLab, which does not run the page's
+scripts, the lesson's Markdown would otherwise ask the server for a file it does not have.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ import re
 import shutil
 from pathlib import Path
 
+from docutils import nodes
+
 LIVE = Path(__file__).resolve().parents[1] / "live"
+_MARKER = re.compile(r"<!-- live-static-figure[^>]*-->")
+STATIC_FIGURE = (
+    '<img class="ml-static" src="../live/playground.png" width="778" height="950" alt="The '
+    "playground after 60 epochs on circles: the boundary encloses the inner ring, the training "
+    "and test losses fall from 0.7 to about 0.04, and the diagram shows the weights of the 2-8-2 "
+    'network as lines of varying width.">'
+)
 _EXPORT = re.compile(r"^export (?:async )?(?:function|const|class|let) (\w+)", re.MULTILINE)
 
 
@@ -55,11 +67,20 @@ def write_live(outdir: Path) -> None:
     (dest / "data.js").write_text(_exporter().site_script(), "utf-8")
 
 
+def static_figure(app, doctree, docname) -> None:
+    """Put the <noscript> picture in place of its marker comment, in the book only."""
+    for raw in list(doctree.findall(nodes.raw)):
+        if raw.get("format") == "html" and _MARKER.search(raw.astext()):
+            text = _MARKER.sub(STATIC_FIGURE, raw.astext())
+            raw.replace_self(nodes.raw(text, text, format="html"))
+
+
 def build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         write_live(Path(app.outdir))
 
 
 def setup(app) -> dict:
+    app.connect("doctree-resolved", static_figure)
     app.connect("build-finished", build_finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -163,6 +163,11 @@
     say(`Training: α = ${fmt(S.alpha, 3)}, batch size ${S.batch}.`);
     requestAnimationFrame(frame);
   }
+  function pause() {
+    stop();
+    const c = S.curve[S.curve.length - 1];
+    say(`Paused in epoch ${S.trainer.epoch} after ${S.trainer.steps} steps; mean training loss ${fmt(c.train)} after epoch ${c.epoch}.`);
+  }
   function stop() {
     if (!S.running) return;
     S.running = false;
@@ -238,7 +243,7 @@
       })),
       field("Class of new points", el("select", { id: "ml-class", onchange: (e) => (S.newClass = Number(e.target.value)) })),
       el("div", { class: "ml-buttons" },
-        el("button", { id: "ml-play", type: "button", "aria-pressed": "false", text: "Play", onclick: () => (S.running ? stop() : play()) }),
+        el("button", { id: "ml-play", type: "button", "aria-pressed": "false", text: "Play", onclick: () => (S.running ? pause() : play()) }),
         el("button", { id: "ml-step", type: "button", text: "One step", onclick: () => { stop(); oneStep(); } }),
         el("button", { id: "ml-reset", type: "button", text: "Reset", onclick: () => reset() }),
         el("button", { id: "ml-stroke", type: "button", text: "One stroke (section 3.1)", onclick: startStroke })));
