@@ -96,12 +96,20 @@ function h(bk, wk, ak, rows, cols, n) {
   const z = new Float64Array(rows * n);
   for (let i = 0; i < rows; i++) {
     const row = i * cols;
-    for (let m = 0; m < n; m++) {
+    if (n === 1) {
       let acc = 0;
-      if (n === 1) for (let j = 0; j < cols; j++) acc += wk[row + j] * ak[j];
-      else for (let j = 0; j < cols; j++) acc += wk[row + j] * ak[j * n + m];
-      z[i * n + m] = acc + bk[i];
+      for (let j = 0; j < cols; j++) acc += wk[row + j] * ak[j];
+      z[i] = acc + bk[i];
+      continue;
     }
+    // the same sums in the same order (j = 0, 1, ...), with the columns m innermost
+    const zi = i * n;
+    for (let j = 0; j < cols; j++) {
+      const wij = wk[row + j];
+      const aj = j * n;
+      for (let m = 0; m < n; m++) z[zi + m] += wij * ak[aj + m];
+    }
+    for (let m = 0; m < n; m++) z[zi + m] += bk[i];
   }
   return z;
 }
@@ -178,13 +186,13 @@ export function dL(net, z, Y, lossName, n = 1) {
       out[k] = d;
       continue;
     }
-    for (let j = 0; j < sk; j++) {
-      for (let m = 0; m < n; m++) {
-        let acc = 0;
-        for (let i = 0; i < rows; i++) acc += wk[i * sk + j] * next[i * n + m];
-        d[j * n + m] = gp(zk[j * n + m]) * acc;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < sk; j++) {
+        const wij = wk[i * sk + j];
+        for (let m = 0; m < n; m++) d[j * n + m] += wij * next[i * n + m];
       }
     }
+    for (let jm = 0; jm < sk * n; jm++) d[jm] = gp(zk[jm]) * d[jm];
     out[k] = d;
   }
   return out;

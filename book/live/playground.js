@@ -14,7 +14,7 @@
   const LOSS = "softmax_cross_entropy";
   const CLIMB = 5; // mlpcore.playground.CLIMB
   const COLORS = [[31, 119, 180], [214, 39, 40], [44, 160, 44]];
-  const GRID = 56; // decision boundary: GRID × GRID network evaluations
+  const GRID_MAX = 56; // decision boundary: at most GRID_MAX² network evaluations
   const S = {
     dataset: "circles", hidden: DATA.hidden.slice(), g: "tanh", alpha: 0.1, batch: 1, seed: 0,
     running: false, added: [], selected: { type: "node", k: 0, i: 0 }, cursor: [0, 0],
@@ -138,17 +138,33 @@
     S.frames += 1;
     const t0 = performance.now();
     const n = S.train.n;
-    let steps = 0;
-    while (S.running && steps < n && performance.now() - t0 < 8) {
+    let samples = 0;
+    while (S.running && samples < n && performance.now() - t0 < 8) {
       afterStep(S.trainer.step());
-      steps += S.batch;
+      samples += S.batch;
+      S.stepsRun += 1;
     }
-    S.stepsRun += steps;
-    if (now - (S.drawn || 0) > 90 || !S.running) {
-      S.drawn = now;
-      drawAll();
-    } else drawLoss();
+    if (!S.running) drawAll();
+    else drawSome(now);
     if (S.running) requestAnimationFrame(frame);
+  }
+  // While training: the loss curve every frame; at most one of the heavier views per frame,
+  // each at most every 90 ms and never more than a fifth of the time (its last cost × 4 apart).
+  function drawSome(now) {
+    drawLoss();
+    S.cost = S.cost || {};
+    for (const [name, draw] of [["boundary", drawBoundary], ["diagram", drawDiagram], ["tables", drawTables]]) {
+      const v = S.cost[name] || (S.cost[name] = { last: 0, cost: 0 });
+      // the browser's painting is not in the cost: a diagram of thousands of edges waits longer
+      const paint = name === "diagram" ? S.edgeEls.reduce((t, l) => t + l.length, 0) / 20 : 0;
+      if (now - v.last > Math.max(90, 4 * v.cost, paint)) {
+        const t = performance.now();
+        draw();
+        v.cost = performance.now() - t;
+        v.last = now;
+        return;
+      }
+    }
   }
   function play() {
     if (S.trainer.diverged) return say("Training diverged; press Reset to start again from the same weights.");
@@ -286,6 +302,7 @@
     const canvas = $("#ml-boundary");
     const ctx = canvas.getContext("2d");
     const [lo, hi] = bounds();
+    const GRID = gridSize();
     const G = new Float64Array(2 * GRID * GRID);
     const N = GRID * GRID;
     for (let r = 0; r < GRID; r++) {
@@ -338,6 +355,13 @@
       ctx.lineWidth = 1.5;
       ctx.strokeRect(px - 7, py - 7, 14, 14);
     }
+  }
+  // A finer grid for a small network, a coarser one for a large one: about 6e6 products.
+  function gridSize() {
+    const s = S.net.s;
+    let macs = 0;
+    for (let k = 0; k + 1 < s.length; k++) macs += s[k] * s[k + 1];
+    return Math.max(16, Math.min(GRID_MAX, Math.round(Math.sqrt(6e6 / macs))));
   }
   function OffscreenCanvasOr(w, h) {
     const c = document.createElement("canvas");
@@ -421,14 +445,19 @@
     const nodes = el("g", { class: "ml-nodes" });
     S.edgeEls = [];
     S.nodeEls = [];
+    S.edgeGroups = [];
+    S.nodeGroups = [];
     for (let k = 0; k + 1 < s.length; k++) {
       const list = [];
+      const group = el("g", { "data-k": k });
+      edges.append(group);
+      S.edgeGroups.push(group);
       for (let i = 0; i < s[k + 1]; i++) {
         for (let j = 0; j < s[k]; j++) {
           const [x1, y1] = nodeXY(k, j);
           const [x2, y2] = nodeXY(k + 1, i);
           const line = el("line", { x1, y1, x2, y2, "data-k": k, "data-i": i, "data-j": j });
-          edges.append(line);
+          group.append(line);
           list.push(line);
         }
       }
@@ -437,10 +466,13 @@
     const r = Math.max(2.5, Math.min(9, (DH - 30) / Math.max(...s) / 2.6));
     for (let k = 0; k < s.length; k++) {
       const list = [];
+      const group = el("g", { "data-k": k });
+      nodes.append(group);
+      S.nodeGroups.push(group);
       for (let i = 0; i < s[k]; i++) {
         const [cx, cy] = nodeXY(k, i);
         const c = el("circle", { cx, cy, r, "data-k": k, "data-i": i });
-        nodes.append(c);
+        group.append(c);
         list.push(c);
       }
       S.nodeEls.push(list);
@@ -477,8 +509,11 @@
       const wk = S.net.w[k];
       list.forEach((line, idx) => {
         const v = wk[idx]; // row-major (i, j): the order the lines were made
-        line.setAttribute("stroke-width", Math.max(0.25, Math.abs(v) * scale).toFixed(2));
-        line.setAttribute("stroke", v >= 0 ? "#c0392b" : "#2a6fb0");
+        const width = Math.max(0.25, Math.abs(v) * scale).toFixed(1);
+        const color = v >= 0 ? "#c0392b" : "#2a6fb0";
+        // only what changed: a large network has thousands of edges
+        if (line.mlWidth !== width) line.setAttribute("stroke-width", (line.mlWidth = width));
+        if (line.mlColor !== color) line.setAttribute("stroke", (line.mlColor = color));
       });
     });
     for (let k = 0; k < s.length; k++) {
@@ -490,14 +525,12 @@
         const base = t >= 0 ? [192, 57, 43] : [42, 111, 176];
         const a = Math.abs(t);
         c.setAttribute("fill", `rgb(${base.map((b) => Math.round(255 * (1 - a) + b * a)).join()})`);
-        const sel = S.selected;
-        c.classList.toggle("ml-selected", sel.type === "node" && sel.k === k && sel.i === i);
       });
     }
-    S.edgeEls.forEach((list, k) => list.forEach((line, idx) => {
-      const sel = S.selected;
-      line.classList.toggle("ml-selected", sel.type === "edge" && sel.k === k && idx === sel.i * s[k] + sel.j);
-    }));
+    for (const old of root.querySelectorAll("#ml-network .ml-selected")) old.classList.remove("ml-selected");
+    const sel = S.selected;
+    const chosen = sel.type === "node" ? S.nodeEls[sel.k][sel.i] : S.edgeEls[sel.k][sel.i * s[sel.k] + sel.j];
+    if (chosen) chosen.classList.add("ml-selected");
     highlightStroke();
     inspect();
   }
@@ -687,8 +720,8 @@
   function highlightStroke() {
     const k = S.stroke;
     const stage = k ? k.stages[k.at] : null;
-    S.nodeEls.forEach((list, layer) => list.forEach((c) => c.classList.toggle("ml-hl", !!stage && stage.layer.includes(layer))));
-    S.edgeEls.forEach((list, layer) => list.forEach((l) => l.classList.toggle("ml-hl", !!stage && (stage.edges === layer || stage.edges === "all"))));
+    S.nodeGroups.forEach((g, layer) => g.classList.toggle("ml-hl", !!stage && stage.layer.includes(layer)));
+    S.edgeGroups.forEach((g, layer) => g.classList.toggle("ml-hl", !!stage && (stage.edges === layer || stage.edges === "all")));
   }
   function autoStroke() {
     if (!S.stroke) startStroke();
