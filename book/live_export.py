@@ -12,6 +12,8 @@ Python package:
   sample order, per-sample and mini-batch; and runs that diverge. ``tests/live`` checks the twin
   against them with ``node --test``.
 
+About 250 lines: the two exports share the helpers that write mlpcore's objects as JSON.
+
 Usage: ``python book/live_export.py site OUT.js`` or ``... vectors OUT.json``.
 """
 

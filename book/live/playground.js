@@ -4,7 +4,7 @@
 // window.MLP (book/live/mlp.js, the twin of mlpcore, loaded as a classic script by the book) and
 // window.MLP_DATA (book/live_export.py: mlpcore's data sets and initial networks). It fills
 // <div id="mlp-live"> with the controls, three views, the "one stroke" panel and a table view.
-// About 750 lines in one file: the page loads one script, with no framework and no build step.
+// About 820 lines in one file: the page loads one script, with no framework and no build step.
 (function () {
   "use strict";
   const root = document.getElementById("mlp-live");
