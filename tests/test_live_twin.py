@@ -84,3 +84,32 @@ def test_site_data_is_mlpcore_data():
     net = Network((2, 8, 2), "tanh", seed=0)
     assert site["networks"]["circles/tanh"]["w"][0] == net.w[0].tolist()
     assert set(site["datasets"]) == {"xor", "circles", "moons", "spirals"}
+
+
+def test_the_page_gets_the_same_twin_as_a_classic_script(tmp_path):
+    """book/_ext/live_site.py turns the module into the script the page loads: same functions."""
+    spec = importlib.util.spec_from_file_location(
+        "live_site", ROOT / "book" / "_ext" / "live_site.py"
+    )
+    live_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(live_site)
+    classic = tmp_path / "mlp-classic.js"
+    classic.write_text(live_site.classic_script((ROOT / "book" / "live" / "mlp.js").read_text()))
+    probe = (
+        "const vm = require('node:vm'); const fs = require('node:fs');"
+        "const window = {};"
+        "vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), {window});"
+        "import(process.argv[2]).then((m) => {"
+        "  const a = Object.keys(window.MLP).sort().join(), b = Object.keys(m).sort().join();"
+        "  if (a !== b) { console.error(a + ' != ' + b); process.exit(1); }"
+        "  const net = window.MLP.fromArrays([2, 1], 'tanh', [[0.5, -0.25]], [[0.125]]);"
+        "  console.log(window.MLP.forward(net, Float64Array.from([1, 2]), 1).z[1][0]); });"
+    )
+    module = (ROOT / "book" / "live" / "mlp.js").as_uri()
+    out = subprocess.run(
+        ["node", "-e", probe, str(classic), module], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout) == 0.5 * 1 - 0.25 * 2 + 0.125
+    with pytest.raises(ValueError, match="must not import"):
+        live_site.classic_script('import { x } from "./y.js";\nexport const z = 1;\n')
