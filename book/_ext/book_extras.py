@@ -134,11 +134,37 @@ def allow_parallel_reads(app: Sphinx) -> None:
         extension.parallel_read_safe = True
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def drop_unused_widget_manager(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """No widget manager on a page that shows no widget.
+
+    myst-nb adds the widget state and the ``nb_ipywidgets_js`` scripts (require.js and the
+    html-manager, 3.6 MB) to every page whose notebook created a widget, even when the cell's
+    output is removed (lesson 07 builds its Jupyter playground that way). A page whose body holds
+    no widget view has nothing for them to draw, so they are dropped there.
+    """
+    scripts = context.get("script_files")
+    if not scripts or WIDGET_VIEW in context.get("body", ""):
+        return
+    manager = set(app.config.nb_ipywidgets_js or {})
+    scripts[:] = [  # the builder's list for this page only (Sphinx resets it for the next one)
+        js
+        for js in scripts
+        if (getattr(js, "filename", None) or "").removeprefix("_static/") not in manager
+        and getattr(js, "attributes", {}).get("type") != WIDGET_STATE
+    ]
+
+
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("live_site")  # the live playground of lesson 07 (book/_ext/live_site.py)
     app.set_html_assets_policy("always")
     app.connect("builder-inited", allow_parallel_reads)
     # Before Sphinx's title collector (priority 500) records the title for the sidebar.
     app.connect("doctree-read", drop_title_number, priority=400)
     app.connect("missing-reference", resolve_alias)
+    app.connect("html-page-context", drop_unused_widget_manager, priority=900)  # after myst-nb
     app.connect("autodoc-process-docstring", docstring_to_rest)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
