@@ -198,9 +198,39 @@ def _dL_wrong_start(w, g, z, y, loss):
     return dL
 
 
+def _dL_one_short(w, g, z, y, loss):
+    # the off-by-one loop: range(p - 1, 1, -1) never reaches k = 1
+    p = len(w)
+    dL = [None] * (p + 1)
+    dL[p] = loss.grad(y, z[p])
+    for k in range(p - 1, 1, -1):
+        dL[k] = g.g_prime(z[k]) * (w[k].T @ dL[k + 1])
+    return dL
+
+
+def _dL_same_layer(w, g, z, y, loss):
+    # dL[k] on the right-hand side instead of dL[k+1]
+    p = len(w)
+    dL = [None] * (p + 1)
+    dL[p] = loss.grad(y, z[p])
+    for k in range(p - 1, 0, -1):
+        dL[k] = g.g_prime(z[k]) * (w[k].T @ dL[k])
+    return dL
+
+
+def _dL_g_for_gprime(w, g, z, y, loss):
+    dL = _my_dL(w, g, z, y, loss)
+    for k in range(len(w) - 1, 0, -1):
+        dL[k] = g(z[k]) * (w[k].T @ dL[k + 1])
+    return dL
+
+
 WRONG.update(
     {
         "dL_recursion": [
+            _dL_one_short,
+            _dL_same_layer,
+            _dL_g_for_gprime,
             _dL_no_gprime,
             _dL_no_transpose,
             _dL_gprime_of_direction,
@@ -273,6 +303,13 @@ def test_wrong_answer_fails_with_a_hint(name, i):
         (lesson02.check_batch_rows, [[1.0]], "into columns"),
         (lesson03.check_dL_recursion, _dL_no_gprime, "g'(z^(k))"),
         (lesson03.check_dL_recursion, _dL_zero_at_0, "None"),
+        (lesson03.check_dL_recursion, _dL_one_short, "stops one layer early"),
+        (lesson03.check_dL_recursion, _dL_same_layer, "still None"),
+        (lesson03.check_dL_recursion, _dL_g_for_gprime, "derivative g'"),
+        (lesson03.check_dL_recursion, _dL_gprime_of_direction, "before activation"),
+        (lesson03.check_dL_recursion, _dL_no_transpose, "which matrix"),
+        (lesson03.check_dL_relu, "layer2", "layer 2 as well"),
+        (lesson03.check_softmax_grad, "softmax_only", "softmax(z) alone"),
         (lesson03.check_dL_recursion, _dL_wrong_start, "eq-dLp"),
         (lesson03.check_dL_relu, "no_mask", "relu'(z) is 0"),
         (lesson03.check_dL_relu, "tanh", "tanh"),
@@ -286,6 +323,8 @@ def test_specific_hints(check, answer, words):
         "no_mask": _dL_relu(no_mask=True),
         "tanh": _dL_relu(g_prime=mlpcore.tanh.g_prime),
         "negated": -_softmax_grad(),
+        "layer2": _dL_relu(layer2_mask=False),
+        "softmax_only": _softmax_grad() + lesson03.Y_SOFTMAX,
     }
     answer = named.get(answer, answer) if isinstance(answer, str) else answer
     result = check(answer)

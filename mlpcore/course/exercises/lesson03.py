@@ -116,9 +116,9 @@ def check_dL_recursion(answer):
             z_copy = [None] + [zk.copy() for zk in z[1:]]
             got = answer([wk.copy() for wk in net.w], net.g, z_copy, y.copy(), loss)
         except Exception as exc:  # a student's bug must give a hint, not a traceback
-            if "NoneType" in str(exc):
+            if "NoneType" in str(exc) or "does not have enough dimensions" in str(exc):
                 return (
-                    f"my_dL used an entry of dL that is still None ({exc}), for {what}. "
+                    f"my_dL used an entry of dL that is still None, for {what}. "
                     "dL^(k) needs dL^(k+1), the layer above: start at k = p (eq-dLp) and "
                     "go down."
                 )
