@@ -296,6 +296,8 @@ def test_wrong_answer_fails_with_a_hint(name, i):
         (lesson01.check_w_shapes, [(5, 8), (8, 8), (8, 3)], "transposed"),
         (lesson01.check_n_params, 128, "bias"),
         (lesson01.check_n_params, 149, "ℝ^{s_{k+1}}"),
+        (lesson01.check_h_loop, lambda b_k, w_k, a_k: w_k @ a_k, "forgot the bias"),
+        (lesson01.check_L_tilde_2, "no_g", "You skipped g"),
         (lesson02.check_forward_by_hand, -9.5, "activation"),
         (lesson02.check_forward_function, _forward_g_on_output, "linear"),
         (lesson02.check_forward_function, _forward_single_only, "every column"),
@@ -324,6 +326,7 @@ def test_specific_hints(check, answer, words):
         "tanh": _dL_relu(g_prime=mlpcore.tanh.g_prime),
         "negated": -_softmax_grad(),
         "layer2": _dL_relu(layer2_mask=False),
+        "no_g": WRONG["L_tilde_2"][0],
         "softmax_only": _softmax_grad() + lesson03.Y_SOFTMAX,
     }
     answer = named.get(answer, answer) if isinstance(answer, str) else answer

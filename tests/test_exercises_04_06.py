@@ -85,6 +85,12 @@ def wrong_dw0():
     return np.outer(dL[1], P.net.g(P.x))  # g(x) instead of x
 
 
+def wrong_dw_coefficient():
+    P = lesson05.problem()
+    trace, (_, _, dL) = grads(P, P.x, P.y)
+    return float(P.net.g(trace.z[1][1]) * dL[2][2])  # the indices swapped: Python [2, 1]
+
+
 CASES = [
     # (check, reference, wrong answers)
     (lesson04.check_db_central, ref_db_central, [wrong_db_central, lambda: 0.0, lambda: "0.1"]),
@@ -137,6 +143,7 @@ def test_wrong_answers_fail_without_raising(check, reference, wrongs):
         (lesson06.check_minibatch_gradient, lambda: 8 * ref_minibatch_gradient(), "sum"),
         (lesson06.check_objective, lambda: 8 * ref_objective(), "sum"),
         (lesson04.check_db_central, wrong_db_central, "index"),
+        (lesson05.check_dw_coefficient, wrong_dw_coefficient, "Python counts from 0"),
         (
             lesson06.check_update,
             lambda: 2 * lesson06.problem().net.w[0] - ref_update(),

@@ -97,3 +97,15 @@ def test_every_exercise_has_a_check_and_a_solution_that_asserts_it():
 
 def test_the_package_docstring_describes_the_three_outcomes():
     assert all(sign in exercises.__doc__ for sign in "✓✗✎")
+
+
+def test_every_check_is_tested_with_a_right_a_blank_and_a_wrong_answer():
+    """Each check_* of the package appears in the tests of the exercises (their tables)."""
+    tests = "".join(p.read_text() for p in (ROOT / "tests").glob("test_exercises_*.py"))
+    names = {
+        name
+        for p in PACKAGE.glob("*.py")
+        for name in re.findall(r"^(check_\w+)(?:\s*=|\()", p.read_text().replace("def ", ""), re.M)
+    }
+    assert len(names) >= 30
+    assert not [n for n in sorted(names) if n not in tests]
