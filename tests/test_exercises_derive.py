@@ -47,6 +47,10 @@ def dW_hat(dL_next, a_k):
     return dL_next @ np.vstack([a_k, np.ones((1, a_k.shape[1]))]).T
 
 
+def dW_batch(dL_next, A_k):
+    return dL_next @ A_k.T
+
+
 # ---- lesson 06: one full-batch step on the mean objective --------------------------------------
 def full_batch_step(net, X, Y, alpha):
     n = X.shape[1]
@@ -135,6 +139,16 @@ CASES = [
             (lambda d, a: np.column_stack([d.sum(axis=1), d @ a.T]), "last column"),
             (lambda d, a: dW_hat(d, a) / a.shape[1], "mean"),
             (lambda d, a: dW_hat(d, a).T, "Transposed"),
+        ],
+    ),
+    (
+        lesson05_derive.check_dW_batch_shapes,
+        dW_batch,
+        [
+            (lambda d, A: A @ d.T, "Transposed"),
+            (lambda d, A: d @ A if d.shape[1] == A.shape[0] else d @ A.T, "only because n = s_k"),
+            (lambda d, A: d @ A.T / A.shape[1], "sum over the samples"),
+            (lambda d, A: d.T @ A, "Check the shapes"),
         ],
     ),
     (

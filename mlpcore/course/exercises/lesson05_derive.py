@@ -106,3 +106,38 @@ def check_dW_hat(answer):
             if problem_ is not None:
                 return problem_
     return None
+
+
+@exercise(blank="your function dW_batch", success="Correct: the only product with the right shape.")
+def check_dW_batch_shapes(answer):
+    """A function dW_batch(dL_next, A_k): dW^(k) of the summed cost, from the batch matrices.
+
+    ``dL_next`` is dL^(k+1), shape (s_{k+1}, n); ``A_k`` is A^(k), shape (s_k, n). The batch
+    has n = 4 samples, so that for some layers n = s_k and a wrong product has the right shape.
+    """
+    if not callable(answer):
+        return "answer should be a function dW_batch(dL_next, A_k), not a value."
+    for net, X, Y in random_cases(570, n=4):
+        trace, (_, _, dL) = _backward(net, X, Y)
+        for k in range(net.p):
+            expected = numeric_gradient(lambda: _cost(net, X, Y), net.w[k])  # noqa: B023
+            what = f"k = {k} of s = {net.s}, n = 4 samples"
+            d, A = dL[k + 1], trace.a[k]
+            try:
+                got = call(answer, d, A)
+            except ValueError as exc:
+                return f"dW_batch raised ValueError for {what}: {exc}. Check the shapes."
+            wrong = [(A @ d.T, "Transposed: that product has the shape of w^(k)T.")]
+            if d.shape[1] == A.shape[0]:  # n = s_k: a product that fits by accident
+                wrong.append(
+                    (
+                        d @ A,
+                        "That product has the right shape only because n = s_k here: its "
+                        "inner sum pairs a sample index with a neuron index.",
+                    )
+                )
+            hint = "Each entry (i, j) must sum over the samples, the index both matrices share."
+            problem_ = array_problem(f"dW_batch for {what}", got, expected, hint, wrong, 1e-6)
+            if problem_ is not None:
+                return problem_
+    return None
