@@ -1,8 +1,8 @@
 """The checks of the hand-computation worksheets (the 2-2-1 network of :mod:`.hand`).
 
-The answer is a dict from a row's key ("a1", "z2", ...) to its value: one number, or a list
+The answer is a dict from a row's key (``"a1"``, ``"z2"``, ...) to its value: one number, or a list
 (a matrix as a list of rows). A number may be a :class:`fractions.Fraction`, an int, a string
-such as "3/5", "-5/13" or "96/1625 * ln(2)", or a decimal. Fractions are compared exactly;
+such as ``"3/5"``, ``"-5/13"`` or ``"96/1625 ln 2"``, or a decimal. Fractions are compared exactly;
 decimals must agree to 4 significant digits. A row left as ``...`` is still to fill: the
 worksheet can be checked row by row as it is filled in.
 """
