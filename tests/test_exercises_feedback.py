@@ -109,3 +109,21 @@ def test_every_check_is_tested_with_a_right_a_blank_and_a_wrong_answer():
     }
     assert len(names) >= 30
     assert not [n for n in sorted(names) if n not in tests]
+
+
+def test_hints_cite_registered_equations_with_their_lesson():
+    from mlpcore.course.equations import BY_LABEL
+    from mlpcore.course.exercises._feedback import cite
+
+    cited = {
+        label
+        for p in PACKAGE.glob("*.py")
+        for s in _strings(p)
+        for label in re.findall(r"\beq-[A-Za-z0-9-]*[A-Za-z0-9]\b", s)
+    }
+    assert len(cited) >= 15 and not cited - set(BY_LABEL), cited - set(BY_LABEL)
+    assert cite("see eq-dLk, then (eq-dLk)") == (
+        "see eq-dLk (lesson 3: the backward recursion), then (eq-dLk)"
+    )
+    assert cite("(eq-dW0)") == "(eq-dW0, lesson 5: weights of the first layer)"
+    assert cite("eq-unknown") == "eq-unknown"

@@ -7,12 +7,15 @@ In a plain script, ``print(check_x(answer))`` shows the message.
 
 The checks are written with :func:`exercise`: the decorated function receives a non-blank
 answer and returns None (right), a hint (a str: wrong) or a Feedback (for a message of its own).
+A hint points to an equation by its label; :func:`cite` adds the lesson and the equation's
+title from the registry, so that the student can find it.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import re
 
 import numpy as np
 
@@ -48,6 +51,28 @@ class Feedback:
         return f'<p style="color: {_COLOURS[self.kind]}; margin: 0">{text}</p>'
 
 
+_LABEL = re.compile(r"\((eq-[A-Za-z0-9-]*[A-Za-z0-9])\)|\b(eq-[A-Za-z0-9-]*[A-Za-z0-9])\b")
+
+
+def cite(message: str) -> str:
+    """The message with each equation label followed by its lesson and title, once per label:
+    "eq-dLk" becomes "eq-dLk (lesson 3: the backward recursion)"."""
+    from mlpcore.course.equations import BY_LABEL
+
+    seen = set()
+
+    def expand(match: re.Match) -> str:
+        label = match.group(1) or match.group(2)
+        eq = BY_LABEL.get(label)
+        if eq is None or label in seen:
+            return match.group(0)
+        seen.add(label)
+        where = f"lesson {int(eq.lesson.split('/')[-1][:2])}: {eq.title}"
+        return f"({label}, {where})" if match.group(1) else f"{label} ({where})"
+
+    return _LABEL.sub(expand, message)
+
+
 def is_blank(answer) -> bool:
     """True for an answer not given yet: ``...`` (the answer cell's placeholder) or None."""
     return answer is None or answer is Ellipsis
@@ -76,8 +101,10 @@ def exercise(blank: str, success: str = "Correct."):
             except Exception as exc:  # a check must give a hint, never a traceback
                 return Feedback("wrong", f"Your answer raised {type(exc).__name__}: {exc}.")
             if isinstance(problem, Feedback):
-                return problem
-            return Feedback("right", success) if problem is None else Feedback("wrong", problem)
+                return Feedback(problem.kind, cite(problem.message))
+            return (
+                Feedback("right", success) if problem is None else Feedback("wrong", cite(problem))
+            )
 
         return check
 
