@@ -73,7 +73,7 @@ def _one_step_mistakes(w_k, g: Activation, z_k, dL_next) -> list:
     """The results of known wrong forms of one step of eq-dLk, each with its hint."""
     back = w_k.T @ dL_next
     return [
-        (back, "You forgot the factor g'(z^(k)) (the diag(g'(z^(k))) of eq-dLk)."),
+        (back, "You forgot the factor diag(g'(z^(k))) of eq-dLk."),
         (g(z_k) * back, "That factor is g(z^(k)); eq-dLk needs the derivative g'."),
         (
             g.g_prime(g(z_k)) * back,
