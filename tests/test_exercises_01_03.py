@@ -1,7 +1,8 @@
 """The self-checks of lessons 01 to 03: each reference answer passes, blanks and wrong answers fail.
 
-A check must return a bool and print a hint; it must never raise on a wrong answer, even one
-that crashes (a function that raises, a value of the wrong type).
+A check returns a Feedback (truthy only when right) whose message is the hint; it must never
+raise on a wrong answer, even one that crashes (a function that raises, a value of the wrong
+type).
 """
 
 import numpy as np
@@ -42,7 +43,7 @@ WRONG = {
         "(8, 5)",
         42,
     ],
-    "n_params": [40 + 64 + 24, 40 + 64 + 24 + 5 + 8 + 8, 148, "many", None],
+    "n_params": [40 + 64 + 24, 40 + 64 + 24 + 5 + 8 + 8, 148, "many"],
     "h_loop": [
         lambda b_k, w_k, a_k: w_k @ a_k,  # no bias
         lambda b_k, w_k, a_k: b_k + w_k.T @ a_k if w_k.shape[0] == w_k.shape[1] else a_k,
@@ -197,9 +198,39 @@ def _dL_wrong_start(w, g, z, y, loss):
     return dL
 
 
+def _dL_one_short(w, g, z, y, loss):
+    # the off-by-one loop: range(p - 1, 1, -1) never reaches k = 1
+    p = len(w)
+    dL = [None] * (p + 1)
+    dL[p] = loss.grad(y, z[p])
+    for k in range(p - 1, 1, -1):
+        dL[k] = g.g_prime(z[k]) * (w[k].T @ dL[k + 1])
+    return dL
+
+
+def _dL_same_layer(w, g, z, y, loss):
+    # dL[k] on the right-hand side instead of dL[k+1]
+    p = len(w)
+    dL = [None] * (p + 1)
+    dL[p] = loss.grad(y, z[p])
+    for k in range(p - 1, 0, -1):
+        dL[k] = g.g_prime(z[k]) * (w[k].T @ dL[k])
+    return dL
+
+
+def _dL_g_for_gprime(w, g, z, y, loss):
+    dL = _my_dL(w, g, z, y, loss)
+    for k in range(len(w) - 1, 0, -1):
+        dL[k] = g(z[k]) * (w[k].T @ dL[k + 1])
+    return dL
+
+
 WRONG.update(
     {
         "dL_recursion": [
+            _dL_one_short,
+            _dL_same_layer,
+            _dL_g_for_gprime,
             _dL_no_gprime,
             _dL_no_transpose,
             _dL_gprime_of_direction,
@@ -222,7 +253,6 @@ WRONG.update(
             _softmax_grad() + lesson03.Y_SOFTMAX,  # softmax(z) alone
             lesson03.Z_SOFTMAX - lesson03.Y_SOFTMAX,
             np.ones(3),
-            None,
         ],
     }
 )
@@ -237,25 +267,27 @@ def test_every_check_has_wrong_answers():
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_reference_answer_passes(name, capsys):
     check, reference = REFERENCE[name]
-    assert check(reference()) is True
-    assert capsys.readouterr().out.startswith("✓")
+    result = check(reference())
+    assert result and result.kind == "right" and str(result).startswith("✓")
+    assert capsys.readouterr().out == ""  # a check never prints: the notebook shows the result
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 @pytest.mark.parametrize("blank", [..., None])
-def test_blank_fails(name, blank, capsys):
+def test_blank_is_your_turn(name, blank):
     check, _ = REFERENCE[name]
-    assert check(blank) is False
-    out = capsys.readouterr().out
-    assert out.startswith("✗") and "blank" in out
+    result = check(blank)
+    assert not result and result.kind == "blank"
+    assert str(result).startswith("✎ Your turn: replace the ... with ")
 
 
 @pytest.mark.parametrize("name,i", WRONG_CASES, ids=[f"{n}-{i}" for n, i in WRONG_CASES])
-def test_wrong_answer_fails_with_a_hint(name, i, capsys):
+def test_wrong_answer_fails_with_a_hint(name, i):
     check, _ = REFERENCE[name]
-    assert check(WRONG[name][i]) is False
-    out = capsys.readouterr().out
-    assert out.startswith("✗") and len(out.strip()) > 10
+    result = check(WRONG[name][i])
+    assert not result and result.kind == "wrong"
+    assert str(result).startswith("✗") and len(result.message) > 10
+    assert "raised" not in result.message or "my_" in result.message or "h_loop" in result.message
 
 
 @pytest.mark.parametrize(
@@ -264,30 +296,42 @@ def test_wrong_answer_fails_with_a_hint(name, i, capsys):
         (lesson01.check_w_shapes, [(5, 8), (8, 8), (8, 3)], "transposed"),
         (lesson01.check_n_params, 128, "bias"),
         (lesson01.check_n_params, 149, "ℝ^{s_{k+1}}"),
+        (lesson01.check_h_loop, lambda b_k, w_k, a_k: w_k @ a_k, "forgot the bias"),
+        (lesson01.check_L_tilde_2, "no_g", "You skipped g"),
         (lesson02.check_forward_by_hand, -9.5, "activation"),
         (lesson02.check_forward_function, _forward_g_on_output, "linear"),
-        (lesson02.check_forward_function, _forward_single_only, "b[k][:, None]"),
+        (lesson02.check_forward_function, _forward_single_only, "every column"),
         (lesson02.check_batch_rows, "transposed", "wrong layout"),
-        (lesson02.check_batch_rows, [[1.0]], "rows into columns"),
+        (lesson02.check_batch_rows, [[1.0]], "into columns"),
         (lesson03.check_dL_recursion, _dL_no_gprime, "g'(z^(k))"),
         (lesson03.check_dL_recursion, _dL_zero_at_0, "None"),
-        (lesson03.check_dL_recursion, _dL_wrong_start, "loss.grad"),
+        (lesson03.check_dL_recursion, _dL_one_short, "stops one layer early"),
+        (lesson03.check_dL_recursion, _dL_same_layer, "still None"),
+        (lesson03.check_dL_recursion, _dL_g_for_gprime, "derivative g'"),
+        (lesson03.check_dL_recursion, _dL_gprime_of_direction, "before activation"),
+        (lesson03.check_dL_recursion, _dL_no_transpose, "which matrix"),
+        (lesson03.check_dL_relu, "layer2", "layer 2 as well"),
+        (lesson03.check_softmax_grad, "softmax_only", "softmax(z) alone"),
+        (lesson03.check_dL_recursion, _dL_wrong_start, "eq-dLp"),
         (lesson03.check_dL_relu, "no_mask", "relu'(z) is 0"),
         (lesson03.check_dL_relu, "tanh", "tanh"),
         (lesson03.check_softmax_grad, "negated", "sign"),
     ],
 )
-def test_specific_hints(check, answer, words, capsys):
+def test_specific_hints(check, answer, words):
     """The common mistakes get the hint written for them."""
     named = {
         "transposed": _forward_rows().T,
         "no_mask": _dL_relu(no_mask=True),
         "tanh": _dL_relu(g_prime=mlpcore.tanh.g_prime),
         "negated": -_softmax_grad(),
+        "layer2": _dL_relu(layer2_mask=False),
+        "no_g": WRONG["L_tilde_2"][0],
+        "softmax_only": _softmax_grad() + lesson03.Y_SOFTMAX,
     }
     answer = named.get(answer, answer) if isinstance(answer, str) else answer
-    assert check(answer) is False
-    assert words in capsys.readouterr().out
+    result = check(answer)
+    assert not result and words in result.message, result
 
 
 def test_problems_are_fixed():

@@ -85,6 +85,12 @@ def wrong_dw0():
     return np.outer(dL[1], P.net.g(P.x))  # g(x) instead of x
 
 
+def wrong_dw_coefficient():
+    P = lesson05.problem()
+    trace, (_, _, dL) = grads(P, P.x, P.y)
+    return float(P.net.g(trace.z[1][1]) * dL[2][2])  # the indices swapped: Python [2, 1]
+
+
 CASES = [
     # (check, reference, wrong answers)
     (lesson04.check_db_central, ref_db_central, [wrong_db_central, lambda: 0.0, lambda: "0.1"]),
@@ -99,44 +105,55 @@ CASES = [
         ref_minibatch_gradient,
         [lambda: 8 * ref_minibatch_gradient(), lambda: ref_minibatch_gradient().T],
     ),
-    (lesson06.check_objective, ref_objective, [lambda: 8 * ref_objective(), lambda: None]),
+    (lesson06.check_objective, ref_objective, [lambda: 8 * ref_objective(), lambda: "J"]),
 ]
 IDS = [case[0].__name__ for case in CASES]
 
 
 @pytest.mark.parametrize("check, reference, wrongs", CASES, ids=IDS)
 def test_reference_answer_passes(check, reference, wrongs, capsys):
-    assert check(reference()) is True
-    assert "✓" in capsys.readouterr().out
+    result = check(reference())
+    assert result and str(result).startswith("✓")
+    assert capsys.readouterr().out == ""  # a check never prints: the notebook shows the result
 
 
 @pytest.mark.parametrize("check, reference, wrongs", CASES, ids=IDS)
-def test_blank_answer_fails_with_a_hint(check, reference, wrongs, capsys):
-    assert check(...) is False
-    out = capsys.readouterr().out
-    assert "✗" in out and "blank" in out
+def test_blank_answer_is_your_turn(check, reference, wrongs):
+    for blank in (..., None):
+        result = check(blank)
+        assert not result and str(result).startswith("✎ Your turn: replace the ... with ")
 
 
 @pytest.mark.parametrize("check, reference, wrongs", CASES, ids=IDS)
-def test_wrong_answers_fail_without_raising(check, reference, wrongs, capsys):
+def test_wrong_answers_fail_without_raising(check, reference, wrongs):
     for wrong in wrongs:
-        assert check(wrong()) is False
-        assert "✗" in capsys.readouterr().out
+        result = check(wrong())
+        assert not result and str(result).startswith("✗")
 
 
-def test_hints_name_the_likely_mistake(capsys):
-    lesson04.check_db_sizes([3, 4, 5])
-    assert "typo" in capsys.readouterr().out
-    lesson05.check_dw0(wrong_dw0())
-    assert "g(x)" in capsys.readouterr().out
-    lesson05.check_dw0(ref_dw0().T)
-    assert "transpose" in capsys.readouterr().out
-    lesson06.check_minibatch_gradient(8 * ref_minibatch_gradient())
-    assert "mean" in capsys.readouterr().out
-    lesson06.check_objective(8 * ref_objective())
-    assert "sum" in capsys.readouterr().out
-    lesson04.check_db_central(wrong_db_central())
-    assert "index" in capsys.readouterr().out
+@pytest.mark.parametrize(
+    "check, answer, words",
+    [
+        (lesson04.check_db_sizes, lambda: [3, 4, 5], "typo"),
+        (lesson04.check_db_batch, lambda: ref_db_batch() / 6, "mean"),
+        (lesson05.check_dw0, wrong_dw0, "g(x)"),
+        (lesson05.check_dw0, lambda: ref_dw0().T, "transpose"),
+        (lesson05.check_dw_batch, lambda: ref_dw_batch() / 5, "mean"),
+        (lesson05.check_dw_batch, lambda: ref_dw_batch().T, "Transposed"),
+        (lesson06.check_minibatch_gradient, lambda: 8 * ref_minibatch_gradient(), "sum"),
+        (lesson06.check_objective, lambda: 8 * ref_objective(), "sum"),
+        (lesson04.check_db_central, wrong_db_central, "index"),
+        (lesson05.check_dw_coefficient, wrong_dw_coefficient, "Python counts from 0"),
+        (
+            lesson06.check_update,
+            lambda: 2 * lesson06.problem().net.w[0] - ref_update(),
+            "direction",
+        ),
+    ],
+)
+def test_hints_name_the_likely_mistake(check, answer, words):
+    result = check(answer())
+    assert not result and words in result.message, result
 
 
 def test_problems_are_fixed():

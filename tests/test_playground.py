@@ -14,7 +14,6 @@ import pytest
 
 import mlpcore
 from mlpcore.course import playground
-from mlpcore.course.exercises import lesson07
 from mlpcore.course.playground import Settings, flipbook
 from mlpcore.course.playground.app import App
 
@@ -322,27 +321,3 @@ def test_flipbook_is_self_contained():
     assert html.count('type="range"') == 2 and "<script>" in html
     assert not re.search(r"(src|href)=\"(https?:)?//", html)  # nothing from the network
     assert html == flipbook.flipbook_html(alphas, sizes, urls, captions)  # deterministic id
-
-
-# -- the exercises: the reference answers pass, a blank and a wrong answer fail ----------------
-@pytest.mark.parametrize(
-    "check, right, wrongs",
-    [
-        (lesson07.check_diverging_alpha, 2.0, [0.1, 1e-4, 20.0, "fast"]),
-        (lesson07.check_smallest_circles, 3, [2, 8, 2.5, 0]),
-        (lesson07.check_dead_units, np.array([True, True]), [[True, False], [1, 1], [True]]),
-    ],
-)
-def test_exercise_checks(check, right, wrongs, capsys):
-    assert check(right) is True
-    assert check(...) is False
-    for wrong in wrongs:
-        assert check(wrong) is False
-    out = capsys.readouterr().out
-    assert out.count("✓") == 1 and out.count("✗") == 1 + len(wrongs)
-
-
-def test_dead_units_really_are_dead():
-    run = playground.train(lesson07.DEAD)
-    assert lesson07.dead_units().all()
-    assert abs(run.final_loss - math.log(2)) < 0.05  # it stalled at a coin toss

@@ -1,4 +1,4 @@
-"""What the checks of lessons 04 to 06 share: a fixed problem, its gradients, one-number answers."""
+"""What the checks share: one Problem type, its gradients, random networks, central differences."""
 
 from __future__ import annotations
 
@@ -13,15 +13,31 @@ from mlpcore.network import Network
 
 
 class Problem(NamedTuple):
-    """A fixed network, one sample (x, y), a batch (X, Y) of columns, a loss and a step α."""
+    """A fixed network, one sample (x, y), a batch (X, Y) of columns, a loss and a step α.
+
+    Every exercise problem is one of these; the fields a problem does not need are None.
+    ``P.w``, ``P.b`` and ``P.g`` are the network's, for the exercises done by hand.
+    """
 
     net: Network
-    x: np.ndarray
-    y: np.ndarray
-    X: np.ndarray
-    Y: np.ndarray
-    loss: Loss
+    x: np.ndarray | None = None
+    y: np.ndarray | None = None
+    loss: Loss | None = None
+    X: np.ndarray | None = None
+    Y: np.ndarray | None = None
     alpha: float = 0.1
+
+    @property
+    def w(self) -> list:
+        return self.net.w
+
+    @property
+    def b(self) -> list:
+        return self.net.b
+
+    @property
+    def g(self):
+        return self.net.g
 
 
 def gradients(P: Problem, batch: bool = False):
@@ -31,24 +47,40 @@ def gradients(P: Problem, batch: bool = False):
     return backward(P.net.w, P.net.g, trace, y, P.loss)
 
 
-def as_number(answer) -> float:
-    """The answer as a float, or NaN when it is not one number."""
-    try:
-        return float(np.asarray(answer, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return float("nan")
+def numeric_gradient(f, theta: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """∂f/∂θ for every entry of θ by two-point central differences; θ is restored.
+
+    Independent of mlpcore.gradcheck on purpose: the derivation exercises are checked against
+    this and nothing the student could have called.
+    """
+    out = np.zeros_like(theta, dtype=float)
+    for idx in np.ndindex(theta.shape):
+        keep = theta[idx]
+        theta[idx] = keep + eps
+        up = f()
+        theta[idx] = keep - eps
+        down = f()
+        theta[idx] = keep
+        out[idx] = (up - down) / (2 * eps)
+    return out
 
 
-def scalar_problem(name: str, answer, expected: float, rtol: float, hint: str) -> str | None:
-    """What is wrong with a one-number answer, or None: blank, not a number, NaN, value."""
-    if answer is None or answer is Ellipsis:
-        return f"{name} is still blank: replace the ... with your code."
-    try:
-        value = float(np.asarray(answer, dtype=float).reshape(()))
-    except (TypeError, ValueError):
-        return f"{name} should be one number, got {type(answer).__name__}."
-    if not np.isfinite(value):
-        return f"{name} is NaN or inf. {hint}".strip()
-    if not np.isclose(value, expected, rtol=rtol, atol=1e-9):
-        return f"{name} = {value:.6g} is not the expected value. {hint}".strip()
-    return None
+#: The architectures (s, g) of the derivation checks: p = 1, 2, 3, several widths and g.
+ARCHITECTURES = (((3, 2), "tanh"), ((2, 4, 3), "sigmoid"), ((3, 5, 4, 2), "tanh"))
+
+
+def random_cases(seed: int, n: int | None = None):
+    """Seeded random (net, X, Y) for each architecture: random biases, Y with n columns or 1-D."""
+    rng = np.random.default_rng(seed)
+    for s, g in ARCHITECTURES:
+        net = Network(s, g=g, seed=rng)
+        net.b = [rng.normal(scale=0.5, size=bk.shape) for bk in net.b]
+        shape = lambda size: (size,) if n is None else (size, n)  # noqa: E731
+        yield net, rng.normal(size=shape(s[0])), rng.normal(size=shape(s[-1]))
+
+
+def call(fn, *args):
+    """``fn(*args)`` on copies of the array arguments, so that a student's function cannot
+    change the check's data."""
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    return fn(*copies)
