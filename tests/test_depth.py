@@ -11,7 +11,6 @@ import pytest
 
 import mlpcore
 from mlpcore.course import depth
-from mlpcore.course.exercises import lesson09
 
 
 @pytest.mark.parametrize(
@@ -78,60 +77,3 @@ def test_depth_ratios_vanish_for_sigmoid_and_explode_for_naive_relu():
 
 
 # ---- the self-checks ----------------------------------------------------------------------
-
-
-def reference_product():
-    P = lesson09.problem()
-    z = mlpcore.forward(P.net.w, P.net.b, P.net.g, P.x, trace=True).z
-    M = np.eye(P.net.s[1])
-    for l in range(1, P.net.p):
-        M = M @ np.diag(P.net.g.g_prime(z[l])) @ P.net.w[l].T
-    return M
-
-
-def reference_dead_layer():
-    D = lesson09.DEAD_DEEP
-    z = mlpcore.forward(D.net.w, D.net.b, D.net.g, D.X, trace=True).z
-    return next(k for k in range(1, D.net.p) if np.all(z[k] <= 0))
-
-
-def without_slopes():
-    P = lesson09.problem()
-    M = np.eye(P.net.s[1])
-    for l in range(1, P.net.p):
-        M = M @ P.net.w[l].T
-    return M
-
-
-CASES = [
-    (lesson09.check_unrolled_product, reference_product, without_slopes, "diag(g'(z^(l)))"),
-    (lesson09.check_unrolled_product, reference_product, lambda: reference_product().T, "left"),
-    (lesson09.check_he_sigma, lambda: 0.2, lambda: np.sqrt(1 / 50), "Xavier"),
-    (lesson09.check_he_sigma, lambda: 0.2, lambda: 0.04, "variance"),
-    (
-        lesson09.check_first_dead_layer,
-        reference_dead_layer,
-        lambda: lesson09.DEAD_DEEP.net.p - 1,
-        "start the search",
-    ),
-]
-
-
-@pytest.mark.parametrize("check, right, wrong, hint", CASES)
-def test_checks_pass_the_reference_and_fail_blank_and_wrong(check, right, wrong, hint, capsys):
-    assert check(right()) is True
-    assert "✓" in capsys.readouterr().out
-    assert check(...) is False
-    assert "blank" in capsys.readouterr().out
-    assert check(wrong()) is False
-    out = capsys.readouterr().out
-    assert "✗" in out and hint in out, out
-
-
-def test_the_dead_problem_has_a_dead_layer_below_the_top():
-    k = reference_dead_layer()
-    assert 1 <= k < lesson09.DEAD_DEEP.net.p - 1
-    norms = depth.gradient_norms(
-        lesson09.DEAD_DEEP.net, lesson09.DEAD_DEEP.X, np.zeros((2, lesson09.DEAD_DEEP.X.shape[1]))
-    )
-    assert norms[1] == 0.0

@@ -1,7 +1,7 @@
 """Self-checks for lesson 09 (depth and initialisation: the recursion for dL^(k) unrolled).
 
-Every check compares the answer with an independent computation on a fixed problem, prints ✓
-or ✗ with a hint, and returns a bool. None of them raises on a wrong answer.
+Every check compares the answer with an independent computation on a fixed problem and returns a
+:class:`~mlpcore.course.exercises.Feedback` (✎ blank, ✗ with a hint, ✓), like every lesson's.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from mlpcore.backward import dL as backward_dL
 from mlpcore.course.depth import make_network
 from mlpcore.data import circles
 from mlpcore.forward import forward
-from mlpcore.losses import squared_error
+from mlpcore.losses import Loss, squared_error
 from mlpcore.network import Network
 
-from . import array_problem, verdict
-from ._common import Problem, as_number, scalar_problem
+from ._common import Problem
+from ._feedback import array_problem, as_number, exercise, scalar_problem
 
 
 class DeadProblem(NamedTuple):
@@ -54,7 +54,8 @@ DEAD_DEEP = next(
 )
 
 
-def check_unrolled_product(answer) -> bool:
+@exercise("the product, an (s_1, s_p) array", "Right: the recursion unrolled into one product.")
+def check_unrolled_product(answer):
     """The (s_1, s_p) matrix ∏_{l=1}^{p-1} diag(g'(z^(l))) w^(l)T for the sample of problem()."""
     P = problem()
     w, g = P.net.w, P.net.g
@@ -63,10 +64,13 @@ def check_unrolled_product(answer) -> bool:
     p = P.net.p
     identity = np.eye(P.net.s[p])
     expected = np.column_stack(
-        [backward_dL(w, g, z, P.y, _Unit(identity[:, j]))[1] for j in range(P.net.s[p])]
+        [backward_dL(w, g, z, P.y, _unit(identity[:, j]))[1] for j in range(P.net.s[p])]
     )
     hint = "Multiply the factors in the order l = 1, 2, ..., p-1, each on the right."
-    arr = None if answer is None or answer is Ellipsis else np.asarray(answer, dtype=float)
+    try:
+        arr = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        arr = None
     if arr is not None and arr.shape == expected.shape:
         without_diag = np.eye(P.net.s[1])
         for l in range(1, p):
@@ -75,20 +79,16 @@ def check_unrolled_product(answer) -> bool:
             hint = "Each factor needs its diag(g'(z^(l))): the slopes are what makes depth hurt."
     elif arr is not None and arr.shape == expected.T.shape:
         hint = "Shape reversed: the factor of layer 1 goes on the left, the product is s_1 × s_p."
-    return verdict(array_problem("answer", answer, expected, hint=hint))
+    return array_problem("answer", answer, expected, hint=hint)
 
 
-class _Unit:
-    """A stand-in loss whose gradient is a fixed vector: it starts the recursion at dL^(p) = v."""
-
-    def __init__(self, v):
-        self.v = v
-
-    def grad(self, y, z):
-        return self.v
+def _unit(v: np.ndarray) -> Loss:
+    """A stand-in loss whose gradient is the fixed vector v: the recursion starts at dL^(p) = v."""
+    return Loss("unit", lambda y, z: float(v @ z), lambda y, z: v)
 
 
-def check_he_sigma(answer) -> bool:
+@exercise("the standard deviation σ_k, one number", "Right: He's scale for relu.")
+def check_he_sigma(answer):
     """σ_k for a relu layer with s_k = 50 inputs per neuron and a gain of 1 (eq-depth-gain)."""
     expected = np.sqrt(2 / 50)
     hint = "Solve s_k σ_k² · mean(relu'(z)²) = 1 for σ_k, with mean(relu'(z)²) = 1/2."
@@ -97,10 +97,11 @@ def check_he_sigma(answer) -> bool:
         hint = "That is Xavier's scale: relu's slope is 0 on about half the neurons."
     elif np.isclose(value, 2 / 50) or np.isclose(value, 1 / 50):
         hint = "That is a variance σ_k²; the question asks for the standard deviation σ_k."
-    return verdict(scalar_problem("answer", answer, expected, 1e-6, hint))
+    return scalar_problem("answer", answer, expected, 1e-6, hint)
 
 
-def check_first_dead_layer(answer) -> bool:
+@exercise("the layer index k, one integer", "Right: that layer is dead on every sample.")
+def check_first_dead_layer(answer):
     """The smallest layer k of DEAD_DEEP whose units all have z^(k) <= 0 on every sample."""
     expected = first_dead_layer(DEAD_DEEP)
     hint = "Run the forward pass on all of X and test np.all(z[k] <= 0) for k = 1, 2, ..."
@@ -109,4 +110,4 @@ def check_first_dead_layer(answer) -> bool:
         hint = "A layer below that one is dead already: start the search at k = 1."
     elif np.isfinite(value) and value < expected:
         hint = f"Layer {value:g} still has a unit with z > 0 on some sample."
-    return verdict(scalar_problem("answer", answer, float(expected), 0.0, hint))
+    return scalar_problem("answer", answer, float(expected), 0.0, hint)
