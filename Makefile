@@ -14,7 +14,7 @@ help:
 	@echo "make book   - install into .venv, execute every lesson, build the HTML book"
 	@echo "make test   - everything CI checks: lint, unit tests, notebooks, browser tests"
 	@echo "make lab    - open the lessons in JupyterLab"
-	@echo "make bench  - speed against scikit-learn and PyTorch (installs the peers)"
+	@echo "make bench  - speed against scikit-learn and PyTorch (installs the peers; QUICK=1: smoke run)"
 	@echo "make sync   - regenerate each notebooks/*.ipynb from its .md source"
 
 # Re-install only when pyproject.toml changes, so a second `make book` reuses .venv.
@@ -47,9 +47,12 @@ book: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
 
+# Writes bench/results.json, then README.md's speed tables from it (bench/report.py).
+# QUICK=1: a smoke run (2 rounds, small data) into bench/results-quick.json; README untouched.
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(QUICK),--quick)
+	$(if $(QUICK),,$(PY) bench/report.py --readme > /dev/null)
 
 sync: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*.md
