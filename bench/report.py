@@ -104,7 +104,8 @@ def memory(results) -> list[str]:
 
 def render(results) -> str:
     meta, sets = results["meta"], results["settings"]
-    env = ", ".join(f"{k}={v or '<unset>'}" for k, v in sets[0]["env"].items())
+    env = ", ".join(f"{k}={v}" for k, v in sets[0]["env"].items() if v)
+    env = f"the environment as is, {env}; and both unset" if env else "both were unset here"
     pools = "; ".join(
         f"{p['filepath']} ({p['internal_api']} {p['version'] or ''})".replace(" )", ")")
         for p in sets[0]["threadpools"]
@@ -112,8 +113,9 @@ def render(results) -> str:
     head = (
         f"`make bench`{' QUICK=1' if meta['quick'] else ''}, {meta['date']}, {meta['wall_s']} s; "
         f"{meta['cpu']}; 1-minute load average {span([v for s in sets for v in s['load']])} "
-        f"during the timing. Time per step; each cell spans the two BLAS settings ({env}; "
-        "both unset). In brackets: the peer's time ÷ `mlpcore.sgd`'s. Ratios are medians of "
+        f"during the timing. Time per step; each cell spans the two BLAS settings ({env}: "
+        "OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE). In brackets: the peer's time ÷ `mlpcore.sgd`'s. "
+        "Ratios are medians of "
         f"per-round ratios. Thread pools (threadpoolctl): {pools}."
     )
     return "\n".join([head, ""] + speed(results) + [""] + memory(results))
