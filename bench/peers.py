@@ -119,13 +119,8 @@ class Sklearn:
 
         warnings.filterwarnings("ignore")  # ConvergenceWarning on short runs
         reg, kw = wl["loss"] == SE, dict(solver="sgd", momentum=0.0, alpha=0.0, shuffle=False)
-        self.clf = (MLPRegressor if reg else MLPClassifier)(
-            hidden_layer_sizes=net.s[1:-1],
-            activation=wl["g"],
-            batch_size=wl["m"],
-            learning_rate_init=wl["alpha"],
-            **kw,
-        )
+        kw.update(activation=wl["g"], batch_size=wl["m"], learning_rate_init=wl["alpha"])
+        self.clf = (MLPRegressor if reg else MLPClassifier)(hidden_layer_sizes=net.s[1:-1], **kw)
         self.X, self.y, self.m = rows, labels.astype(rows.dtype) if reg else labels, wl["m"]
         kw = {} if reg else {"classes": np.arange(net.s[-1])}
         self.clf.partial_fit(rows[: self.m], self.y[: self.m], **kw)  # builds coefs_
@@ -157,15 +152,14 @@ class Torch:
             layers += [lin, act()] if k < net.p - 1 else [lin]
         self.model = torch.nn.Sequential(*layers)
         self.opt = torch.optim.SGD(self.model.parameters(), lr=wl["alpha"])
-        reg, mse = wl["loss"] == SE, torch.nn.functional.mse_loss
+        reg, self.torch = wl["loss"] == SE, torch
         T = torch.from_numpy(labels[:, None].astype(rows.dtype) if reg else labels)
         self.xs, self.ts = torch.from_numpy(rows).split(wl["m"]), T.split(wl["m"])
-        # ½‖z − y‖² averaged over the batch, as mlpcore's squared error
-        self.lossf = (
-            (lambda z, y: 0.5 * mse(z, y, reduction="sum") / len(z))
-            if reg
-            else torch.nn.CrossEntropyLoss()
-        )
+        self.lossf = self.half_sse if reg else torch.nn.CrossEntropyLoss()
+
+    def half_sse(self, z, y):
+        """½‖z − y‖² averaged over the batch, as mlpcore's squared error."""
+        return 0.5 * self.torch.nn.functional.mse_loss(z, y, reduction="sum") / len(z)
 
     def run(self, steps):
         for x, t in zip(self.xs[:steps], self.ts[:steps], strict=True):

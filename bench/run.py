@@ -75,17 +75,10 @@ def time_workload(wl, names, rounds, ctl) -> dict:
     use_pools(ctl, [""])  # every pool back to THREADS
     t = {k: np.array(v) for k, v in times.items()}
     med = lambda f: {k: float(np.median(f(v))) for k, v in t.items()}  # noqa: E731
-    return dict(
-        name=wl["name"],
-        steps=steps,
-        rounds=rounds,
-        us=med(lambda v: v * 1e6),
-        x_floor=med(lambda v: v / t["floor"]),
-        x_sgd=med(lambda v: v / t["mlpcore.sgd"]),
-        quality={
-            k: quality(wl, p.params(), rows, labels) for k, p in runners.items() if k != "floor"
-        },
-    )
+    out = dict(name=wl["name"], steps=steps, rounds=rounds, us=med(lambda v: v * 1e6))
+    out.update(x_floor=med(lambda v: v / t["floor"]), x_sgd=med(lambda v: v / t["mlpcore.sgd"]))
+    ran = [k for k in runners if k != "floor"]
+    return dict(out, quality={k: quality(wl, runners[k].params(), rows, labels) for k in ran})
 
 
 def child_time(args) -> dict:
