@@ -17,7 +17,7 @@ help:
 	@echo "                 3 lessons (the book build executes each lesson once), 4 browser tests"
 	@echo "make test-fast - stages 1 and 2 only (about a minute)"
 	@echo "make lab    - open the lessons in JupyterLab"
-	@echo "make bench  - speed against scikit-learn and PyTorch (installs the peers)"
+	@echo "make bench  - speed against scikit-learn and PyTorch (installs the peers; QUICK=1: smoke run)"
 	@echo "make sync   - regenerate each notebooks/*.ipynb from its .md source"
 
 # Re-install only when pyproject.toml changes, so a second `make book` reuses .venv.
@@ -75,9 +75,12 @@ book: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
 
+# Writes bench/results.json, then README.md's speed tables from it (bench/report.py).
+# QUICK=1: a smoke run (2 rounds, small data) into bench/results-quick.json; README untouched.
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(QUICK),--quick)
+	$(if $(QUICK),,$(PY) bench/report.py --readme > /dev/null)
 
 sync: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*.md

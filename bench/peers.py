@@ -1,0 +1,175 @@
+"""The workloads, the floor and the peers that `bench/run.py` times side by side.
+
+A runner does ``run(steps)`` steps of its workload, on the first ``steps * m`` samples, and
+names the thread pools it uses (``pools``: the folders of their libraries, as threadpoolctl
+reports them).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+import mlpcore
+
+SCE, SE = "softmax_cross_entropy", "squared_error"
+B = (784, 1024, 1024, 10)
+
+
+def _wl(name, s, g, loss, m, dtype, alpha, data, steps=None, quick=False):
+    return dict(locals())  # steps: per timed call; None: one epoch of the data set
+
+
+WORKLOADS = [
+    _wl("A: digits 64-32-10, per sample", (64, 32, 10), "tanh", SCE, 1, "float64", 0.02, "digits"),
+    _wl("A: digits 64-32-10, batch 32", (64, 32, 10), "tanh", SCE, 32, "float64", 0.2, "digits"),
+    _wl("B: 784-1024-1024-10, batch 256, float32", B, "relu", SCE, 256, "float32", 0.05, "", 4),
+    _wl("B: 784-1024-1024-10, batch 256, float64", B, "relu", SCE, 256, "float64", 0.05, "", 4),
+    _wl("tiny: 2-8-1, per sample", (2, 8, 1), "tanh", SE, 1, "float64", 0.05, "xor"),
+]
+
+
+def workloads(quick: bool = False) -> list[dict]:
+    return [
+        dict(w, quick=quick, steps=w["steps"] and (2 if quick else w["steps"])) for w in WORKLOADS
+    ]
+
+
+def make_data(wl: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(rows (n, s_0) in the workload's dtype, labels (n,)): the samples of one timed call."""
+    if wl["data"]:
+        ds = mlpcore.data.digits()[0] if wl["data"] == "digits" else mlpcore.data.xor(400, seed=0)
+        X, labels = ds.X, ds.labels
+    else:  # MNIST-sized, labels from a random teacher network
+        X = np.random.default_rng(0).uniform(0.0, 1.0, size=(wl["s"][0], wl["steps"] * wl["m"]))
+        labels = mlpcore.Network((wl["s"][0], 64, wl["s"][-1]), g="tanh", seed=99).predict(X)
+    n = X.shape[1] if not wl["quick"] else min(X.shape[1], 10 * wl["m"])
+    n -= n % wl["m"]  # whole batches: every peer does the same steps
+    return np.ascontiguousarray(X[:, :n].T, dtype=wl["dtype"]), labels[:n].astype(np.int64)
+
+
+def floor_step(W, A, D, Z, T, G):
+    """The matrix products of one step, on preallocated outputs: the floor.
+
+    Forward z[k+1] = w[k] a[k]; backward w[k]ᵀ dL[k+1] for k ≥ 1; weight gradients dL[k+1] a[k]ᵀ
+    (eq-dW, an outer product for one sample). W[k], G[k]: (s[k+1], s[k]); A[k], T[k]: (s[k], m);
+    D[k] (dL[k+1]), Z[k] (z[k+1]): (s[k+1], m); vectors when m = 1. Plain numpy in the step's
+    dtype: if the engine exposes its own kernels, swap them in here.
+    """
+    for k in range(len(W)):
+        np.matmul(W[k], A[k], out=Z[k])
+    for k in range(len(W) - 1, 0, -1):
+        np.matmul(W[k].T, D[k], out=T[k])
+    for k in range(len(W)):
+        if A[k].ndim == 1:
+            np.multiply(D[k][:, None], A[k][None, :], out=G[k])
+        else:
+            np.matmul(D[k], A[k].T, out=G[k])
+
+
+class Floor:
+    pools = ("numpy.libs",)
+
+    def __init__(self, wl, net, rows, labels):
+        rng, s, m = np.random.default_rng(1), wl["s"], wl["m"]
+        new = lambda *shape: rng.standard_normal(shape).astype(wl["dtype"])  # noqa: E731
+        W = [new(b, a) for a, b in zip(s, s[1:], strict=False)]
+        A, D = [[new(n) if m == 1 else new(n, m) for n in ns] for ns in (s[:-1], s[1:])]
+        self.args = (W, A, D, *([np.empty_like(x) for x in L] for L in (D, A, W)))
+
+    def run(self, steps):
+        for _ in range(steps):
+            floor_step(*self.args)
+
+
+class Sgd:
+    """``mlpcore.sgd`` as the README calls it: one call, one epoch over the call's samples."""
+
+    pools = ("numpy.libs", "scipy.libs")
+
+    def __init__(self, wl, net, rows, labels):
+        self.net, self.wl, self.seed, m = net, wl, 0, wl["m"]
+        Y = labels[None, :].astype(wl["dtype"]) if wl["loss"] == SE else labels
+        self.X, self.Y = mlpcore.rows_to_columns(rows), Y
+        self.one = self.X[:, :m].copy(), Y[..., :m].copy()  # for an untimed one-step call
+        quiet = "progress" in inspect.signature(mlpcore.sgd).parameters
+        self.kw = dict(epochs=1, batch_size=m, **({"progress": False} if quiet else {}))
+
+    def run(self, steps):
+        X, Y = (self.X, self.Y) if steps * self.wl["m"] == self.X.shape[1] else self.one
+        self.seed += 1
+        mlpcore.sgd(
+            self.net, X, Y, self.wl["loss"], alpha=self.wl["alpha"], seed=self.seed, **self.kw
+        )
+
+    def params(self):
+        return self.net.w, self.net.b
+
+
+class Sklearn:
+    """MLPClassifier (MLPRegressor for squared error), solver "sgd", through partial_fit."""
+
+    pools = ("numpy.libs", "scikit_learn.libs")
+
+    def __init__(self, wl, net, rows, labels):
+        import warnings
+
+        from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+        warnings.filterwarnings("ignore")  # ConvergenceWarning on short runs
+        reg, kw = wl["loss"] == SE, dict(solver="sgd", momentum=0.0, alpha=0.0, shuffle=False)
+        kw.update(activation=wl["g"], batch_size=wl["m"], learning_rate_init=wl["alpha"])
+        self.clf = (MLPRegressor if reg else MLPClassifier)(hidden_layer_sizes=net.s[1:-1], **kw)
+        self.X, self.y, self.m = rows, labels.astype(rows.dtype) if reg else labels, wl["m"]
+        kw = {} if reg else {"classes": np.arange(net.s[-1])}
+        self.clf.partial_fit(rows[: self.m], self.y[: self.m], **kw)  # builds coefs_
+        for k in range(net.p):  # then mlpcore's initial weights
+            self.clf.coefs_[k][...], self.clf.intercepts_[k][...] = net.w[k].T, net.b[k]
+
+    def run(self, steps):
+        self.clf.partial_fit(self.X[: steps * self.m], self.y[: steps * self.m])
+
+    def params(self):
+        return [c.T for c in self.clf.coefs_], self.clf.intercepts_
+
+
+class Torch:
+    """PyTorch CPU: Linear layers and the usual zero_grad / loss / backward / SGD.step loop."""
+
+    pools = ("torch",)
+
+    def __init__(self, wl, net, rows, labels):
+        import torch
+
+        layers = []
+        for k in range(net.p):
+            lin = torch.nn.Linear(net.s[k], net.s[k + 1], dtype=getattr(torch, wl["dtype"]))
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(net.w[k]))
+                lin.bias.copy_(torch.from_numpy(net.b[k]))
+            act = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[wl["g"]]
+            layers += [lin, act()] if k < net.p - 1 else [lin]
+        self.model = torch.nn.Sequential(*layers)
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=wl["alpha"])
+        reg, self.torch = wl["loss"] == SE, torch
+        T = torch.from_numpy(labels[:, None].astype(rows.dtype) if reg else labels)
+        self.xs, self.ts = torch.from_numpy(rows).split(wl["m"]), T.split(wl["m"])
+        self.lossf = self.half_sse if reg else torch.nn.CrossEntropyLoss()
+
+    def half_sse(self, z, y):
+        """½‖z − y‖² averaged over the batch, as mlpcore's squared error."""
+        return 0.5 * self.torch.nn.functional.mse_loss(z, y, reduction="sum") / len(z)
+
+    def run(self, steps):
+        for x, t in zip(self.xs[:steps], self.ts[:steps], strict=True):
+            self.opt.zero_grad(set_to_none=True)
+            self.lossf(self.model(x), t).backward()
+            self.opt.step()
+
+    def params(self):
+        lins = [mod for mod in self.model if hasattr(mod, "weight")]
+        return [v.weight.detach().numpy() for v in lins], [v.bias.detach().numpy() for v in lins]
+
+
+PEERS = {"floor": Floor, "mlpcore.sgd": Sgd, "scikit-learn": Sklearn, "PyTorch": Torch}

@@ -1,0 +1,142 @@
+"""The README's speed section, rendered from bench/results.json (so that it cannot drift).
+
+python bench/report.py            # print the tables of bench/results.json
+python bench/report.py --readme   # and rewrite README.md between the bench markers
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+PEERS = ("scikit-learn", "PyTorch")
+GOALS = {  # workload: (largest sgd ÷ floor, smallest peer ÷ sgd for each peer)
+    "A: digits 64-32-10, per sample": (1.5, 10.0),
+    "A: digits 64-32-10, batch 32": (2.0, 4.0),
+    "B: 784-1024-1024-10, batch 256, float32": (1.10, 1.0),
+    "B: 784-1024-1024-10, batch 256, float64": (1.10, 1.0),
+    "tiny: 2-8-1, per sample": (1.6, None),
+}
+
+
+def sig3(v: float) -> str:
+    """Three significant digits, no exponent: 6.23, 13.7, 121."""
+    return f"{v:.{max(0, 2 - int(math.floor(math.log10(abs(v) or 1))))}f}"
+
+
+def span(values, fmt=sig3) -> str:
+    """'a–b' over the BLAS settings ('a' when both read alike, '—' when missing)."""
+    vals = [v for v in values if v is not None]
+    lo, hi = (fmt(min(vals)), fmt(max(vals))) if vals else ("—", "—")
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def verdict(values, at_most=math.inf, at_least=-math.inf) -> str:
+    ok = [at_least <= v <= at_most for v in values if v is not None]
+    n = sum(ok)
+    return "met" if n == len(ok) else "not met" if n == 0 else f"met in {n} of {len(ok)} settings"
+
+
+def workload(name, wls) -> tuple[str, list[str]]:
+    """One row of the speed table and the goal rows of a workload (wls: one per setting)."""
+
+    def get(field, peer):
+        return [w[field].get(peer) for w in wls]
+
+    def t(peer):
+        return span([v / (1e3 if name.startswith("B") else 1) for v in get("us", peer) if v])
+
+    xf, (top, factor) = get("x_floor", "mlpcore.sgd"), GOALS.get(name, (None, None))
+    unit, ran = " ms" if name.startswith("B") else " µs", [p for p in PEERS if any(get("us", p))]
+    cells = [f"{t(p)} ({span(get('x_sgd', p))}×)" if p in ran else "—" for p in PEERS]
+    row = [name, t("floor") + unit, t("mlpcore.sgd") + unit, span(xf), *cells]
+    goals = [[name, f"sgd ≤ {top:g} × floor", span(xf), verdict(xf, at_most=top)]] if top else []
+    for p in ran if factor else ():
+        what = "ahead of" if factor == 1 else f"≥ {factor:g}× faster than"
+        x = get("x_sgd", p)
+        goals.append([name, f"{what} {p}", span(x) + "×", verdict(x, at_least=factor)])
+    return line(row), [line(g) for g in goals]
+
+
+def line(cells) -> str:
+    return "| " + " | ".join(map(str, cells)) + " |"
+
+
+def speed(results) -> list[str]:
+    rows = [
+        line(["workload", "floor", "`mlpcore.sgd`", "sgd ÷ floor", *PEERS]),
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    goals = [line(["workload", "goal", "measured", "verdict"]), "|---|---|---:|---|"]
+    for name in dict.fromkeys(w["name"] for s in results["settings"] for w in s["workloads"]):
+        wls = [w for s in results["settings"] for w in s["workloads"] if w["name"] == name]
+        row, goal_rows = workload(name, wls)
+        rows, goals = rows + [row], goals + goal_rows
+    return rows + [""] + goals
+
+
+def memory(results) -> list[str]:
+    over = [m for m in results["memory"] if m["kind"] == "over data"]
+    on_b = [m for m in results["memory"] if m["kind"] == "B" and m["peak_mb"]]
+    out = []
+    if over:
+        head = ["data", "network", "input order", "batch", "data MiB", "peak − baseline MiB"]
+        out += [
+            line([*head, "(peak − baseline − data) / data"]),
+            "|---|---|---|---:|---:|---:|---:|",
+        ]
+    for m in over:
+        mib = sig3(m["data_mb"]), sig3(m["peak_mb"] - m["baseline_mb"]), f"{m['over_data']:+.2f}"
+        out.append(line([m["data"], m["dtype"], m["order"], m["batch"], *mib]))
+    if on_b:
+        out += ["", f"Workload B, 3 epochs of {on_b[0]['n']} samples, one process per peer:", ""]
+        out += [line(["peer", "peak MiB, float32", "peak MiB, float64"]), "|---|---:|---:|"]
+        for p in dict.fromkeys(m["peer"] for m in on_b):
+            mb = {m["dtype"]: f"{m['peak_mb']:.0f}" for m in on_b if m["peer"] == p}
+            out.append(line([p, mb.get("float32", "—"), mb.get("float64", "—")]))
+    return out
+
+
+def render(results) -> str:
+    meta, sets = results["meta"], results["settings"]
+    env = ", ".join(f"{k}={v}" for k, v in sets[0]["env"].items() if v)
+    env = f"the environment as is, {env}; and both unset" if env else "both were unset here"
+    pools = "; ".join(
+        f"{p['filepath']} ({p['internal_api']} {p['version'] or ''})".replace(" )", ")")
+        for p in sets[0]["threadpools"]
+    )
+    head = (
+        f"`make bench`{' QUICK=1' if meta['quick'] else ''}, {meta['date']}, {meta['wall_s']} s; "
+        f"{meta['cpu']}; 1-minute load average {span([v for s in sets for v in s['load']])} "
+        f"during the timing. Time per step; each cell spans the two BLAS settings ({env}: "
+        "OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE). In brackets: the peer's time ÷ `mlpcore.sgd`'s. "
+        "Ratios are medians of "
+        f"per-round ratios. Thread pools (threadpoolctl): {pools}."
+    )
+    return "\n".join([head, ""] + speed(results) + [""] + memory(results))
+
+
+def update_readme(text: str, block: str) -> str:
+    before, rest = text.split(START, 1)
+    return f"{before}{START}\n{block}\n{END}{rest.split(END, 1)[1]}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("results", nargs="?", default=str(ROOT / "bench" / "results.json"))
+    ap.add_argument("--readme", action="store_true", help="rewrite README.md's bench section")
+    args = ap.parse_args(argv)
+    block = render(json.loads(Path(args.results).read_text()))
+    if args.readme:
+        (ROOT / "README.md").write_text(update_readme((ROOT / "README.md").read_text(), block))
+    print(block)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
