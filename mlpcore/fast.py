@@ -35,7 +35,7 @@ import numpy as np
 
 from .activations import Kernel
 from .losses import LossKernel
-from .run import Diverging
+from .run import Diverging, chunk_size
 
 # -- the products ------------------------------------------------------------------------------
 
@@ -150,15 +150,16 @@ class Fast:
         ends = np.cumsum([0, *sizes])
         self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
         self.WaT = [w.T for w in self.Wa]  # Fortran-order views, what BLAS wants
-        # The chunk: at least one batch, a few hundred samples, at most ~1/16 of the data
-        self.C = batch_size * max(1, min(256, data.n // 16) // batch_size)
+        self.C = chunk_size(data, batch_size)
         self.Xr = np.ones((self.C, s[0] + 1), dt)  # [x; 1] as rows
         self.Yr = np.zeros((self.C, s[p]), dt)
         self._bufs = {}
+        self.net = net
         self.load(net)
 
     # -- parameters in and out ----------------------------------------------------------------
     def load(self, net) -> None:
+        self.net = net
         for k in range(self.p):
             self.Wa[k][:, :-1], self.Wa[k][:, -1] = net.w[k], net.b[k]
 
@@ -166,11 +167,11 @@ class Fast:
         for k in range(self.p):
             net.w[k][...], net.b[k][...] = self.Wa[k][:, :-1], self.Wa[k][:, -1]
 
-    def snapshot(self) -> np.ndarray:
-        return self.flat.copy()
+    def snapshot(self) -> None:
+        return None  # net itself holds the epoch's start until the run stores into it
 
     def restore(self, snapshot) -> None:
-        self.flat[...] = snapshot
+        self.load(self.net)
 
     def finite(self) -> bool:
         return bool(np.isfinite(self.flat).all())
@@ -208,10 +209,10 @@ class Fast:
             Y[...] = data.T.T[idx]
         return X, (Y if self.m > 1 else list(Y))
 
-    def _single(self, rows, targets, alpha, limit, flag, safe, i0):
-        p, s, dt = self.p, self.s, self.dt
-        gemv, ger = self.blas.gemv, self.blas.ger
-        WaT, flat, act, gp, one = self.WaT, self.flat, self.act, self.gp, self.L.one
+    @functools.cache  # noqa: B019 (one per backend object, which lives for one sgd call)
+    def _vectors(self):
+        """Work vectors of one sample: z^(k), [a^(k); 1], c dL^(k), c [w | b]^T dL, ..."""
+        s, p, dt = self.s, self.p, self.dt
         z = [None] + [np.empty(s[k], dt) for k in range(1, p + 1)]
         aa = [None] + [np.ones(s[k] + 1, dt) for k in range(1, p)]  # [a^(k); 1]
         av = [None] + [v[:-1] for v in aa[1:]]  # a^(k)
@@ -219,7 +220,14 @@ class Fast:
         tt = [None] + [np.empty(s[k] + 1, dt) for k in range(1, p)]  # c [w^(k) | b^(k)]^T dL
         tv = [None] + [v[:-1] for v in tt[1:]]
         tmp = [None] + [np.empty(s[k], dt) for k in range(1, p)]
-        ones, zp, dp = np.ones(s[p], dt), z[p], d[p]
+        return z, aa, av, d, tt, tv, tmp, np.ones(s[p], dt)
+
+    def _single(self, rows, targets, alpha, limit, flag, safe, i0):
+        p = self.p
+        gemv, ger = self.blas.gemv, self.blas.ger
+        WaT, flat, act, gp, one = self.WaT, self.flat, self.act, self.gp, self.L.one
+        z, aa, av, d, tt, tv, tmp, ones = self._vectors()
+        zp, dp = z[p], d[p]
         scratch = np.empty_like(flat) if safe else None
         taken, total = 0, 0.0
         for x, y in zip(rows, targets, strict=True):

@@ -92,7 +92,15 @@ def columns(data, idx, sp: int) -> tuple[np.ndarray, np.ndarray]:
     return data.X[:, idx], Y
 
 
-def mean_loss_of(net, data, loss, idx, chunk: int = 256) -> float:
+def chunk_size(data, m: int) -> int:
+    """How many samples a backend gathers at a time: one batch of m or more; 16 to 256 samples,
+    about 1/32 of the data's bytes (so that the training adds less than 10 % of the data)."""
+    per_sample = 8 * (data.X.shape[0] + 1)
+    share = data.X.shape[1] * data.X.itemsize // (32 * per_sample)
+    return m * max(1, min(256, max(16, share)) // m)
+
+
+def mean_loss_of(net, data, loss, idx, chunk: int) -> float:
     """Mean of L over the samples ``idx``, a chunk of columns at a time (inf if not finite)."""
     total = 0.0
     with np.errstate(all="ignore"):
@@ -112,8 +120,9 @@ class Run:
     returns the History with ``interrupted=True``; SIG_IGN stays ignored.
     """
 
-    def __init__(self, backend, net, data, loss, history: History, progress: bool):
-        self.backend, self.net, self.data, self.loss = backend, net, data, loss
+    def __init__(self, Backend, net, data, loss, history: History, progress: bool):
+        self.Backend, self.net, self.data, self.loss = Backend, net, data, loss
+        self.chunk = chunk_size(data, history.batch_size)
         self.history, self.progress = history, progress
         self.flag, self.previous, self.bar, self.epoch = [False], None, None, 0
 
@@ -148,9 +157,10 @@ class Run:
             raise KeyboardInterrupt
 
     def start(self, order, loss_limit) -> float:
-        """Record loss[0] (see :class:`History`) and return the loss limit."""
+        """Record loss[0] (see :class:`History`), build the backend, return the loss limit."""
         exact = self.history.epoch_loss == "exact"
-        value = mean_loss_of(self.net, self.data, self.loss, order if exact else order[:256])
+        idx = order if exact else order[:256]
+        value = mean_loss_of(self.net, self.data, self.loss, idx, self.chunk)
         if not math.isfinite(value):
             raise ValueError(
                 "the loss of the network before training is not finite on this data: the values "
@@ -158,6 +168,7 @@ class Run:
                 f"the network's {self.net.dtype} products; scale the data"
             )
         self.history.loss.append(value)
+        self.backend = self.Backend(self.net, self.loss, self.history.batch_size, self.data)
         return loss_limit if loss_limit is not None else 1e3 * max(value, 1.0)
 
     def epochs(self, epochs: int):
@@ -208,8 +219,8 @@ class Run:
             taken = exc.step
         return taken
 
-    def exact_loss(self) -> float:
-        return mean_loss_of(self.net, self.data, self.loss, np.arange(self.data.n))
+    def exact_loss(self, order) -> float:
+        return mean_loss_of(self.net, self.data, self.loss, order, self.chunk)
 
     def callback(self, callback) -> None:
         """``callback(epoch, net, history)``; training goes on from the parameters it leaves."""

@@ -189,18 +189,19 @@ def sgd(
     _choice("epoch_loss", epoch_loss, EPOCH_LOSSES)
     data = _training_data(net, X, Y, loss, layout, for_sgd=True)
     rng = np.random.default_rng(seed)
-    with Run(Backend(net, loss, batch_size, data), net, data, loss, history, progress) as run:
+    with Run(Backend, net, data, loss, history, progress) as run:
         order = rng.permutation(data.n) if shuffle else np.arange(data.n)
         limit = run.start(order, limit)
         for epoch in run.epochs(epochs):
             running = run.steps(order, alpha, limit)  # every step of the epoch (eq-update)
-            history.loss.append(running if epoch_loss == "running" else run.exact_loss())
+            history.loss.append(running if epoch_loss == "running" else run.exact_loss(order))
             if not history.loss[-1] <= limit:
                 raise DivergenceError(alpha, epoch, data.n, history.loss[-1], history, limit)
             if callback is not None:
                 run.callback(callback)
-            if shuffle:
-                order = rng.permutation(data.n)
+            if shuffle:  # = rng.permutation(n), in place: sorted, order is arange(n) again
+                order.sort()
+                rng.shuffle(order)
     return history
 
 
