@@ -3,7 +3,8 @@
 Run by ``make book`` before Jupyter Book, with the project's .venv. Both outputs are gitignored:
 they are rebuilt from the code on every build, so they can never drift from it.
 
-- ``book/equations.md`` comes from the equation registry, ``mlpcore.equations.index_markdown()``.
+- ``book/equations.md`` comes from the equation registry,
+  ``mlpcore.course.equations.index_markdown()``.
 - ``book/api.md`` has one autodoc section per public module of mlpcore, found by walking the
   package, so a new module appears in the reference without anyone editing this file.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 BOOK = Path(__file__).resolve().parent
 
 # Modules left out of the API page: the per-lesson exercise checks are lesson plumbing.
-SKIP_PREFIXES = ("mlpcore.exercises.lesson",)
+SKIP_PREFIXES = ("mlpcore.course.exercises.lesson",)
 
 
 def public_modules(package: str = "mlpcore") -> list[str]:
@@ -61,7 +62,7 @@ def api_markdown() -> str:
 
 
 def equations_markdown() -> str:
-    from mlpcore.equations import index_markdown
+    from mlpcore.course.equations import index_markdown
 
     return index_markdown()
 

@@ -263,7 +263,7 @@ def test_api_page_documents_every_public_module():
     modules = build_pages.public_modules()
     assert {"mlpcore", "mlpcore.forward", "mlpcore.backward", "mlpcore.train"} <= set(modules)
     assert not [m for m in modules if any(part.startswith("_") for part in m.split("."))]
-    assert not [m for m in modules if m.startswith("mlpcore.exercises.lesson")]
+    assert not [m for m in modules if m.startswith("mlpcore.course.exercises.lesson")]
     page = build_pages.api_markdown()
     for name in modules[1:]:
         assert f".. automodule:: {name}\n   :members:" in page

@@ -1,4 +1,4 @@
-"""The equation registry (mlpcore.equations) ties every label to code, a test and a lesson.
+"""The equation registry (mlpcore.course.equations) ties every label to code, a test and a lesson.
 
 It fails when an entry lacks one of them: the function is not importable or its docstring
 does not name the label; the test file does not exist or does not define the test function;
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mlpcore.equations import BY_LABEL, EQUATIONS, Equation, index_markdown, resolve
+from mlpcore.course.equations import BY_LABEL, EQUATIONS, Equation, index_markdown, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(p for p in (ROOT / "notebooks").glob("*.md") if p.name != "README.md")
@@ -90,7 +90,7 @@ def test_every_label_used_in_a_lesson_is_registered():
         for label in set(DEFINED.findall(text)) | set(REFERENCED.findall(text)):
             if label not in BY_LABEL:
                 missing.setdefault(label, []).append(path.name)
-    assert not missing, f"labels used in lessons but missing from mlpcore.equations: {missing}"
+    assert not missing, f"labels used in lessons but not in mlpcore.course.equations: {missing}"
 
 
 def test_index_page_lists_every_equation():

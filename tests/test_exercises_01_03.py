@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import mlpcore
-from mlpcore.exercises import lesson01, lesson02, lesson03
+from mlpcore.course.exercises import lesson01, lesson02, lesson03
 
 # ----- lesson 01: notation -------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import mlpcore as m
-from mlpcore.exercises import lesson04, lesson05, lesson06
+from mlpcore.course.exercises import lesson04, lesson05, lesson06
 
 
 def grads(P, X, Y):

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 import mlpcore
-from mlpcore import flipbook, playground
-from mlpcore.exercises import lesson07
-from mlpcore.playground import Settings
+from mlpcore.course import playground
+from mlpcore.course.exercises import lesson07
+from mlpcore.course.playground import Settings, flipbook
+from mlpcore.course.playground.app import App
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -174,7 +175,7 @@ def test_step_refuses_after_divergence():
 # -- the widget callbacks, at several slider positions (extremes included) -------------------
 @pytest.fixture(scope="module")
 def app():
-    return playground.App()
+    return App()
 
 
 def test_app_starts_at_the_defaults(app):
@@ -305,7 +306,7 @@ def test_holding_retrains_once(app):
 
 def test_app_rejects_what_its_sliders_cannot_show():
     with pytest.raises(ValueError, match="hidden layers"):
-        playground.App(Settings(hidden=(8,) * 5))
+        App(Settings(hidden=(8,) * 5))
 
 
 # -- the flip-book of the static book -------------------------------------------------------

@@ -28,7 +28,7 @@ import pytest
 from browser_utils import block_outside_requests, chromium_browser, free_port, stop_process_group
 
 import mlpcore
-from mlpcore import playground
+from mlpcore.course import playground
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from browser_utils import block_outside_requests, chromium_browser, serve_directory
 
-from mlpcore import flipbook
+from mlpcore.course.playground import flipbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

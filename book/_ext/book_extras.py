@@ -79,7 +79,7 @@ _LABEL = re.compile(r"\((eq-[A-Za-z0-9-]*[A-Za-z0-9])\)|\b(eq-[A-Za-z0-9-]*[A-Za
 @functools.cache
 def _registered_labels() -> frozenset[str]:
     try:
-        from mlpcore.equations import BY_LABEL
+        from mlpcore.course.equations import BY_LABEL
     except ImportError:
         return frozenset()
     return frozenset(BY_LABEL)

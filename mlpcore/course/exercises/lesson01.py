@@ -10,9 +10,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..activations import Activation
-from ..losses import Loss, squared_error
-from ..network import Network
+from mlpcore.activations import Activation
+from mlpcore.losses import Loss, squared_error
+from mlpcore.network import Network
+
 from . import array_problem, verdict
 from ._common import scalar_problem
 

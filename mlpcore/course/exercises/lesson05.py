@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..losses import softmax_cross_entropy
-from ..network import Network
+from mlpcore.losses import softmax_cross_entropy
+from mlpcore.network import Network
+
 from . import array_problem, verdict
 from ._common import Problem, as_number, gradients, scalar_problem
 

@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..activations import Activation, relu, tanh
-from ..network import Network
+from mlpcore.activations import Activation, relu, tanh
+from mlpcore.network import Network
+
 from . import array_problem, verdict
 from ._common import as_number, scalar_problem
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..forward import forward
-from ..playground import SOLVED, Settings, problem, train
+from mlpcore.course.playground import SOLVED, Settings, problem, train
+from mlpcore.forward import forward
+
 from . import verdict
 from ._common import as_number
 

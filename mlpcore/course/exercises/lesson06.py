@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..forward import forward
-from ..losses import squared_error
-from ..network import Network
+from mlpcore.forward import forward
+from mlpcore.losses import squared_error
+from mlpcore.network import Network
+
 from . import array_problem, verdict
 from ._common import Problem, as_number, gradients, scalar_problem
 

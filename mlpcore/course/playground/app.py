@@ -1,4 +1,4 @@
-"""The ipywidgets face of :mod:`mlpcore.playground`: sliders in, one figure and a report out.
+"""The ipywidgets face of :mod:`mlpcore.course.playground`: sliders in, one figure and a report out.
 
 Every control calls :meth:`App.update`, which retrains and redraws; the "step" button calls
 :meth:`App.step`. Both are ordinary methods, so tests drive them by setting ``widget.value``
@@ -14,15 +14,17 @@ import time
 
 import ipywidgets as W
 
-from .activations import ACTIVATIONS
-from .playground import DATASETS, Playground, Settings, data_url, figure, png, problem
+from mlpcore.activations import ACTIVATIONS
+
+from .figures import data_url, figure, png
+from .runs import DATASETS, Playground, Settings, problem
 
 MAX_LAYERS, MAX_SIZE, MAX_EPOCHS, MAX_SEED = 4, 64, 100, 20
 ALPHA_RANGE = (1e-4, 10.0)  # the log slider's ends
 
 
 class App:
-    """The playground's widgets around one :class:`~mlpcore.playground.Playground`."""
+    """The playground's widgets around one :class:`~mlpcore.course.playground.runs.Playground`."""
 
     def __init__(self, settings: Settings | None = None):
         s = settings or Settings()

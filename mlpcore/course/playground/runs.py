@@ -1,4 +1,4 @@
-"""The playground of lesson 07: retrain a small network on every change, and draw what happened.
+"""The playground of lesson 07: retrain a small network on every change (the computation only).
 
 The computation is plain functions on plain data, so that tests can drive it without a browser:
 
@@ -7,18 +7,16 @@ The computation is plain functions on plain data, so that tests can drive it wit
   turning divergence into a plain message instead of NaN curves;
 * :class:`Playground` holds the current run and can also apply one per-sample step of
   section 3.1 at a time (:func:`mlpcore.train.step`);
-* :func:`figure` draws the loss curve of L̃_0, the decision boundary and the network diagram
-  (edge widths ``|w^(k)|``, node shading ``dL^(k)`` of one sample).
+* :func:`sample_dL` gives the dL^(k) of the run's current sample, which the diagram shades.
 
-:class:`mlpcore.playground_app.App` wraps them in ipywidgets (imported only there). Like
-:mod:`mlpcore.plots`, this module imports matplotlib; the core modules never import it.
+:mod:`mlpcore.course.playground.figures` draws a run with matplotlib (the loss curve of L̃_0,
+the decision boundary, the network diagram) and :mod:`mlpcore.course.playground.app` wraps both
+in ipywidgets; this module imports neither, so a run can be computed (and tested) without them.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
-import io
 import math
 import os
 import time
@@ -27,14 +25,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import data as _data
-from ._validate import check_alpha, check_positive_int
-from .activations import ACTIVATIONS
-from .backward import dL as _dL
-from .forward import forward
-from .losses import softmax_cross_entropy
-from .network import Network
-from .train import DivergenceError, History, mean_loss, sgd, step
+from mlpcore import data as _data
+from mlpcore._validate import check_alpha, check_positive_int
+from mlpcore.activations import ACTIVATIONS
+from mlpcore.backward import dL as _dL
+from mlpcore.forward import forward
+from mlpcore.losses import softmax_cross_entropy
+from mlpcore.network import Network
+from mlpcore.train import DivergenceError, History, mean_loss, sgd, step
 
 DATASETS = ("xor", "circles", "moons", "spirals", "digits")
 LOSS = softmax_cross_entropy  # one output per class, z^(p) read through a softmax
@@ -224,19 +222,6 @@ class Playground:
         )
 
 
-# -- figures --------------------------------------------------------------------------------------
-class _Lifted:
-    """The network seen from the picture's plane (duck-types ``net(X)`` for decision_boundary)."""
-
-    def __init__(self, net, lift):
-        self.net, self.lift = net, lift
-
-    def __call__(self, G):
-        with np.errstate(all="ignore"):
-            out = self.net(self.lift(G))
-        return np.nan_to_num(out, nan=0.0, posinf=1e300, neginf=-1e300)
-
-
 def sample_dL(run: Run) -> list:
     """[None, dL^(1), ..., dL^(p)] of the run's current sample, or None if not finite."""
     ds = problem(run.settings.dataset).train
@@ -245,111 +230,6 @@ def sample_dL(run: Run) -> list:
         tr = forward(run.net.w, run.net.b, run.net.g, x, trace=True)
         d = _dL(run.net.w, run.net.g, tr.z, y, LOSS)
     return d if all(np.isfinite(v).all() for v in d[1:]) else None
-
-
-_WIDTH = {"loss": 1.0, "boundary": 0.85, "network": 1.4}  # relative panel widths
-
-
-def figure(
-    run: Run, panels=("loss", "boundary", "network"), width: float = 4.3, ylim=None, labels=True
-):
-    """A matplotlib Figure (not attached to pyplot) with the requested panels of ``run``.
-
-    ``ylim`` fixes the loss axis (the flip-book uses one range for every frame); ``labels``
-    is passed to :func:`mlpcore.plots.draw_network` (its notation labels take time to typeset).
-    """
-    from matplotlib.figure import Figure
-
-    from . import plots
-
-    # Fixed margins: a constrained layout measures every label and doubled the drawing time.
-    unknown = [panel for panel in panels if panel not in _WIDTH]
-    if unknown or not panels:
-        raise ValueError(f"panels must be some of {tuple(_WIDTH)}, got {tuple(panels)}")
-    ratios = [_WIDTH[panel] for panel in panels]
-    fig = Figure(figsize=(width * sum(ratios), 3.6))
-    fig.subplots_adjust(
-        left=0.8 / (width * sum(ratios)), right=0.99, bottom=0.14, top=0.9, wspace=0.12
-    )
-    axes = fig.subplots(1, len(panels), squeeze=False, width_ratios=ratios)[0]
-    pr = problem(run.settings.dataset)
-    for ax, panel in zip(axes, panels, strict=True):
-        if panel == "loss":
-            _loss_panel(ax, run, plots, ylim)
-        elif panel == "boundary":
-            plots.decision_boundary(
-                _Lifted(run.net, pr.lift), pr.P, pr.train.labels, ax=ax, resolution=120
-            )
-            where = " (PCA plane)" if pr.P is not pr.train.X else ""
-            ax.set_title(f"boundary{where}, training accuracy {run.accuracy:.1%}", fontsize=9)
-        else:
-            values = sample_dL(run)
-            plots.draw_network(
-                run.net.s,
-                ax=ax,
-                w=run.net.w,
-                node_values=values,
-                max_nodes=7,
-                labels=labels and run.net.p <= 2,  # deeper: the notation labels would collide
-            )
-            ax.set_title(f"edges |w⁽ᵏ⁾|, nodes dL⁽ᵏ⁾ of sample m = {run.sample}", fontsize=9)
-    return fig
-
-
-def _loss_panel(ax, run: Run, plots, ylim=None) -> None:
-    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
-
-    plots.loss_curve(run.history, ax=ax)
-    # Decades only, written 0.01, 0.1, 1: plain text, no TeX-like typesetting for every frame.
-    if ylim is not None:
-        ax.set_ylim(*ylim)  # a fixed range of several decades: label the decades only
-    else:
-        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    n = problem(run.settings.dataset).train.n
-    if run.step_loss:
-        e0 = run.history.epochs
-        xs = e0 + np.arange(1, len(run.step_loss) + 1) / n  # a step is 1/n of an epoch
-        ax.plot(xs, run.step_loss, ".", color="C1", label="manual steps")
-        ax.legend(fontsize=8)
-    if run.diverged and run.bad_epoch is not None:
-        finite = [v for v in run.history.loss if math.isfinite(v)]
-        top = max(finite) * 3 if finite else 10.0
-        shown = run.bad_value if run.bad_value is not None and run.bad_value < top else top
-        ax.plot([run.bad_epoch], [shown], "x", color="red", ms=10, mew=2)
-        ax.annotate(
-            "diverged",
-            (run.bad_epoch, shown),
-            color="red",
-            fontsize=9,
-            xytext=(-50, -4),
-            textcoords="offset points",
-        )
-    s = run.settings
-    ax.set_title(f"α = {s.alpha:.3g}, g = {s.g}, {s.dataset}", fontsize=9)
-
-
-def png(fig, dpi: int = 72) -> bytes:
-    """Render a Figure to PNG bytes without pyplot (so nothing leaks into a notebook)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
-
-
-def data_url(png_bytes: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png_bytes).decode("ascii")
-
-
-def show(run: Run, panels=("loss", "boundary", "network")):
-    """An IPython Image of the run (for the notebook's static cells)."""
-    from IPython.display import Image
-
-    return Image(data=png(figure(run, panels), dpi=80))
 
 
 def in_voila() -> bool:
@@ -363,28 +243,19 @@ def solves(settings: Settings) -> bool:
     return not run.diverged and run.accuracy >= SOLVED
 
 
-def __getattr__(name):
-    # The widgets live in their own module, imported on first use, so that importing this
-    # module needs matplotlib only, never ipywidgets.
-    if name == "App":
-        from .playground_app import App
-
-        return App
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
+    "CLIMB",
     "DATASETS",
+    "DIGITS",
+    "LOSS",
+    "SOLVED",
     "Playground",
     "Problem",
     "Run",
     "Settings",
-    "data_url",
-    "figure",
     "in_voila",
-    "png",
     "problem",
-    "show",
+    "sample_dL",
     "sizes",
     "solves",
     "train",

@@ -11,10 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..activations import Activation, relu, tanh
-from ..forward import forward
-from ..losses import Loss, softmax_cross_entropy, squared_error
-from ..network import Network
+from mlpcore.activations import Activation, relu, tanh
+from mlpcore.forward import forward
+from mlpcore.losses import Loss, softmax_cross_entropy, squared_error
+from mlpcore.network import Network
+
 from . import array_problem, verdict
 
 

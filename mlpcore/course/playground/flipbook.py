@@ -15,7 +15,8 @@ import json
 import time
 from dataclasses import replace
 
-from .playground import Settings, data_url, figure, png, train
+from .figures import data_url, figure, png
+from .runs import Settings, train
 
 ALPHAS = (1e-3, 1e-2, 0.1, 0.5, 1.0, 3.0, 10.0)
 SIZES = (1, 2, 3, 8)

@@ -6,10 +6,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..backward import backward
-from ..forward import forward
-from ..losses import Loss
-from ..network import Network
+from mlpcore.backward import backward
+from mlpcore.forward import forward
+from mlpcore.losses import Loss
+from mlpcore.network import Network
 
 
 class Problem(NamedTuple):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..losses import squared_error
-from ..network import Network
+from mlpcore.losses import squared_error
+from mlpcore.network import Network
+
 from . import array_problem, verdict
 from ._common import Problem, as_number, gradients, scalar_problem
 

@@ -1,0 +1,11 @@
+"""What only the lessons need, beside the library: exercises, figures and the playground.
+
+``mlpcore`` itself (the mathematics, training, data, io and gradient checks) never imports this
+subpackage. It ships in the same wheel so that one install line gives a student both, but its
+modules need the ``student`` extra (matplotlib, ipywidgets, tqdm, scikit-learn):
+
+* :mod:`mlpcore.course.exercises` -- the self-checking exercises, one module per lesson;
+* :mod:`mlpcore.course.figures` -- the lessons' figures (network diagram, loss curve, boundary);
+* :mod:`mlpcore.course.playground` -- lesson 07's playground (runs, figures, app);
+* :mod:`mlpcore.course.equations` -- the registry of labelled equations and their code.
+"""
