@@ -127,7 +127,11 @@ def as_columns(
         if not (np.isfinite(lo) and np.isfinite(hi)):
             bad = "NaN" if np.isnan(lo) or np.isnan(hi) else "inf"
             raise ValueError(f"{name} contains {bad}; every entry must be finite")
-        top = np.finfo(dtype).max if dtype is not None and np.dtype(dtype).kind == "f" else None
+        top = (
+            float(np.finfo(dtype).max)
+            if dtype is not None and np.dtype(dtype).kind == "f"
+            else None
+        )
         if top is not None and max(-float(lo), float(hi)) > top:
             raise ValueError(
                 f"{name} holds values up to {max(-float(lo), float(hi)):.3g} in absolute value, "
