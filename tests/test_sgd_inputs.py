@@ -24,9 +24,12 @@ def square_problem(s0=4, seed=0):
 def test_square_data_needs_a_layout(call):
     X, labels = square_problem()
     net = m.Network((4, 3, 2), seed=0)
-    fn = lambda **kw: m.sgd(net, X, labels, "softmax_cross_entropy", 0.1, progress=False, **kw)
-    if call == "mean_loss":
-        fn = lambda **kw: m.mean_loss(net, X, labels, "softmax_cross_entropy", **kw)  # noqa: E731
+
+    def fn(**kw):
+        if call == "mean_loss":
+            return m.mean_loss(net, X, labels, "softmax_cross_entropy", **kw)
+        return m.sgd(net, X, labels, "softmax_cross_entropy", 0.1, progress=False, **kw)
+
     msg = (
         r"X has shape \(4, 4\): with s_0 = 4 and 4 samples, its rows and its columns both have "
         r"s_0 entries, so the layout cannot be read from the shape. Say which: layout='columns'"
@@ -128,8 +131,19 @@ def test_unknown_options(kw, msg):
 def test_running_and_exact_histories_agree_at_the_start_and_train_alike():
     tr, _ = m.data.digits()
     nets = [m.Network((64, 16, 10), seed=0) for _ in range(2)]
-    h = [m.sgd(net, tr.X, tr.labels, "softmax_cross_entropy", 0.05, epochs=3, progress=False,
-               epoch_loss=kind) for net, kind in zip(nets, ("running", "exact"), strict=True)]  # fmt: skip
+    h = [
+        m.sgd(
+            net,
+            tr.X,
+            tr.labels,
+            "softmax_cross_entropy",
+            0.05,
+            epochs=3,
+            progress=False,
+            epoch_loss=kind,
+        )  # fmt: skip
+        for net, kind in zip(nets, ("running", "exact"), strict=True)
+    ]
     assert all(np.array_equal(a, b) for a, b in zip(nets[0].w, nets[1].w, strict=True))
     assert h[0].loss[0] == pytest.approx(h[1].loss[0], rel=0.2)  # 256 samples against all
     assert h[1].loss[-1] < h[0].loss[-1]  # the running mean lags the parameters
