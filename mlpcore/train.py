@@ -29,7 +29,7 @@ from .forward import check_input, forward
 from .losses import get_loss
 from .run import DivergenceError, Diverging, History, Run, columns
 
-__all__ = ["DivergenceError", "History", "Plain", "mean_loss", "sgd", "step"]
+__all__ = ["Plain", "mean_loss", "sgd", "step"]  # History, DivergenceError: mlpcore.run
 
 
 def step(net, x, y, loss, alpha: float) -> float:
