@@ -93,11 +93,12 @@ def columns(data, idx, sp: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def chunk_size(data, m: int) -> int:
-    """How many samples a backend gathers at a time: one batch of m or more; 16 to 256 samples,
-    about 1/32 of the data's bytes (so that the training adds less than 10 % of the data)."""
+    """How many samples a backend gathers at a time: at most 256, about 1/64 of the data's bytes
+    (so that training adds less than 10 % of the data), but at least 4 batches of m and 16 kB:
+    each chunk costs a few numpy calls, which must stay small beside its steps."""
     per_sample = 8 * (data.X.shape[0] + 1)
-    share = data.X.shape[1] * data.X.itemsize // (32 * per_sample)
-    return m * max(1, min(256, max(16, share)) // m)
+    share = data.X.nbytes // (64 * per_sample)
+    return m * max(1, min(256, max(share, 4 * m, 16384 // per_sample)) // m)
 
 
 def mean_loss_of(net, data, loss, idx, chunk: int) -> float:
@@ -122,7 +123,7 @@ class Run:
 
     def __init__(self, Backend, net, data, loss, history: History, progress: bool):
         self.Backend, self.net, self.data, self.loss = Backend, net, data, loss
-        self.chunk = chunk_size(data, history.batch_size)
+        self.chunk = chunk_size(data, 1)  # for the loss passes, before the backend exists
         self.history, self.progress = history, progress
         self.flag, self.previous, self.bar, self.epoch = [False], None, None, 0
 
