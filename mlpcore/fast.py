@@ -154,6 +154,7 @@ class Fast:
         self.Xr = np.ones((self.C, s[0] + 1), dt)  # [x; 1] as rows
         self.Yr = np.zeros((self.C, s[p]), dt)
         self._bufs = {}
+        self.vectors = self._vectors() if batch_size == 1 else None
         self.net = net
         self.load(net)
 
@@ -184,15 +185,14 @@ class Fast:
         """
         m, n, C = self.m, order.size, self.C
         taken, total = 0, 0.0
-        with np.errstate(all="ignore"):  # overflow is detected and handled, never warned
-            for lo in range(start * m, min(stop * m, n), C):
-                hi = min(lo + C, stop * m, n)
-                X, Y = self._gather(data, order[lo:hi])
-                run = self._single if m == 1 else self._batch
-                t, v = run(X, Y, alpha, limit, flag, safe, start + taken)
-                taken, total = taken + t, total + v
-                if t < -(-(hi - lo) // m):
-                    break
+        for lo in range(start * m, min(stop * m, n), C):  # (the Run ignores overflow)
+            hi = min(lo + C, stop * m, n)
+            X, Y = self._gather(data, order[lo:hi])
+            run = self._single if m == 1 else self._batch
+            t, v = run(X, Y, alpha, limit, flag, safe, start + taken)
+            taken, total = taken + t, total + v
+            if t < -(-(hi - lo) // m):
+                break
         return taken, total
 
     def _gather(self, data, idx):
@@ -209,7 +209,6 @@ class Fast:
             Y[...] = data.T.T[idx]
         return X, (Y if self.m > 1 else list(Y))
 
-    @functools.cache  # noqa: B019 (one per backend object, which lives for one sgd call)
     def _vectors(self):
         """Work vectors of one sample: z^(k), [a^(k); 1], c dL^(k), c [w | b]^T dL, ..."""
         s, p, dt = self.s, self.p, self.dt
@@ -226,7 +225,7 @@ class Fast:
         p = self.p
         gemv, ger = self.blas.gemv, self.blas.ger
         WaT, flat, act, gp, one = self.WaT, self.flat, self.act, self.gp, self.L.one
-        z, aa, av, d, tt, tv, tmp, ones = self._vectors()
+        z, aa, av, d, tt, tv, tmp, ones = self.vectors
         zp, dp = z[p], d[p]
         scratch = np.empty_like(flat) if safe else None
         taken, total = 0, 0.0

@@ -104,10 +104,9 @@ def chunk_size(data, m: int) -> int:
 def mean_loss_of(net, data, loss, idx, chunk: int) -> float:
     """Mean of L over the samples ``idx``, a chunk of columns at a time (inf if not finite)."""
     total = 0.0
-    with np.errstate(all="ignore"):
-        for lo in range(0, idx.size, chunk):
-            X, Y = columns(data, idx[lo : lo + chunk], net.s[-1])
-            total += loss.L(Y, forward(net.w, net.b, net.g, X))
+    for lo in range(0, idx.size, chunk):  # (inside a Run, which ignores overflow)
+        X, Y = columns(data, idx[lo : lo + chunk], net.s[-1])
+        total += loss.L(Y, forward(net.w, net.b, net.g, X))
     value = total / idx.size
     return value if math.isfinite(value) else math.inf
 
@@ -133,6 +132,8 @@ class Run:
             if previous is not signal.SIG_IGN:
                 self.previous = previous
                 signal.signal(signal.SIGINT, self._hold)
+        self.errors = np.errstate(all="ignore")  # overflow is detected and handled, not warned
+        self.errors.__enter__()
         self.t0 = time.perf_counter()
         return self
 
@@ -147,6 +148,7 @@ class Run:
             self.bar.close()
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
+        self.errors.__exit__(None, None, None)
         return interrupted  # a KeyboardInterrupt ends the run; sgd returns the History
 
     def _interrupted(self):

@@ -106,22 +106,21 @@ class Plain:
 
     def steps(self, data, order, start, stop, alpha, limit, flag, safe=False):
         taken, total = 0, 0.0
-        with np.errstate(all="ignore"):
-            for j in range(start, stop):
-                if flag[0]:
-                    break
-                x, y = columns(data, order[j * self.m : (j + 1) * self.m], self.net.s[-1])
-                if self.m == 1:
-                    x, y = x[:, 0], y[:, 0]
-                before = self.snapshot() if safe else None
-                try:
-                    value = _step(self.net, x, y, self.loss, alpha, limit)
-                except Diverging as exc:
-                    raise Diverging(j, exc.value) from None
-                if safe and not self.finite():
-                    self.restore(before)
-                    break
-                taken, total = taken + 1, total + value * (1 if x.ndim == 1 else x.shape[1])
+        for j in range(start, stop):  # (the Run ignores overflow)
+            if flag[0]:
+                break
+            x, y = columns(data, order[j * self.m : (j + 1) * self.m], self.net.s[-1])
+            if self.m == 1:
+                x, y = x[:, 0], y[:, 0]
+            before = self.snapshot() if safe else None
+            try:
+                value = _step(self.net, x, y, self.loss, alpha, limit)
+            except Diverging as exc:
+                raise Diverging(j, exc.value) from None
+            if safe and not self.finite():
+                self.restore(before)
+                break
+            taken, total = taken + 1, total + value * (1 if x.ndim == 1 else x.shape[1])
         return taken, total
 
 
