@@ -222,37 +222,46 @@ def _check_limit(limit) -> float | None:
 
 def _training_data(net, X, Y, loss, layout, for_sgd=False) -> SimpleNamespace:
     """X as (s_0, n) columns without a copy, and the targets T: labels (n,) or Y (s_p, n)."""
-    sp = net.s[-1]
     X = as_columns("X", X, net.s[0], layout, dtype=net.dtype)
     if X.shape[1] == 0:
         raise ValueError("the data set is empty: X has 0 columns (samples are columns, n >= 1)")
     Y = np.asarray(Y)
     if Y.ndim == 1 and np.issubdtype(Y.dtype, np.integer):
-        bad = (Y < 0) | (Y >= sp)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ValueError(
-                f"class label out of range: labels[{i}] = {Y[i]}, expected 0..{sp - 1} "
-                f"(s_p = {sp} outputs)"
-            )
-        T = Y
+        T = _labels(Y, net.s[-1])
         check_columns(X, Y[None, :], net.s[0], 1)
     else:
-        dtype = net.dtype if loss.kernel is not None and not loss.kernel.labels else None
-        if Y.ndim == 2 and layout != "rows" and Y.shape[0] != sp:
-            raise ValueError(f"Y must have {sp} rows (s_p, the output size), got shape {Y.shape}")
-        T = as_columns("Y", Y, sp, layout or "columns", dtype=dtype, size="s_p")
-        check_columns(X, T, net.s[0], sp)
-        if loss.kernel is not None and loss.kernel.labels and np.min(T) < 0:
-            raise ValueError("Y for softmax cross-entropy must be a distribution (>= 0)")
-        if for_sgd and loss.kernel is not None and loss.kernel.labels:
-            if not (np.all(T.sum(axis=0) == 1) and np.all((T == 0) | (T == 1))):
-                raise ValueError(
-                    "Y for softmax cross-entropy training must be one-hot (or class labels)"
-                )
-            T = np.argmax(T, axis=0)  # the fast kernel works with the label of a one-hot y
-    if for_sgd:
-        for k in range(net.p):
-            if not (np.isfinite(net.w[k]).all() and np.isfinite(net.b[k]).all()):
-                raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
+        T = _targets(Y, X, net, loss, layout, for_sgd)
+    for k in range(net.p if for_sgd else 0):
+        if not (np.isfinite(net.w[k]).all() and np.isfinite(net.b[k]).all()):
+            raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
     return SimpleNamespace(X=X, T=T, n=X.shape[1])
+
+
+def _labels(labels, sp: int):
+    bad = (labels < 0) | (labels >= sp)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"class label out of range: labels[{i}] = {labels[i]}, expected 0..{sp - 1} "
+            f"(s_p = {sp} outputs)"
+        )
+    return labels
+
+
+def _targets(Y, X, net, loss, layout, for_sgd: bool):
+    """Targets (s_p, n) as columns; one-hot ones become labels where the kernel wants them."""
+    sp, labels = net.s[-1], loss.kernel is not None and loss.kernel.labels
+    if Y.ndim == 2 and layout != "rows" and Y.shape[0] != sp:
+        raise ValueError(f"Y must have {sp} rows (s_p, the output size), got shape {Y.shape}")
+    dtype = net.dtype if loss.kernel is not None and not labels else None
+    T = as_columns("Y", Y, sp, layout or "columns", dtype=dtype, size="s_p")
+    check_columns(X, T, net.s[0], sp)
+    if labels and np.min(T) < 0:
+        raise ValueError("Y for softmax cross-entropy must be a distribution (>= 0)")
+    if for_sgd and labels:
+        if not (np.all(T.sum(axis=0) == 1) and np.all((T == 0) | (T == 1))):
+            raise ValueError(
+                "Y for softmax cross-entropy training must be one-hot (or class labels)"
+            )
+        T = np.argmax(T, axis=0)  # the fast kernel works with the label of a one-hot y
+    return T
