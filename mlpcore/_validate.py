@@ -120,3 +120,65 @@ def check_shape_rows(name: str, arr: np.ndarray, rows: int, label: str) -> None:
         raise ValueError(
             f"{name} must have shape ({label}={rows}, n) with samples as columns, got {arr.shape}"
         )
+
+
+LAYOUTS = ("columns", "rows")
+
+
+def as_columns(
+    name: str, X, s0: int, layout: str | None = None, dtype=None, size: str = "s_0"
+) -> np.ndarray:
+    """A data set as the document's (s_0, n) matrix, samples as columns, without copying it.
+
+    ``layout="columns"``: ``X`` is (s_0, n), sample i is ``X[:, i]``. ``layout="rows"``: ``X`` is
+    (n, s_0), sample i is ``X[i]`` (as scikit-learn and pandas give it); the view ``X.T`` is
+    returned. ``None`` reads the layout from the shape, and refuses to guess when ``X`` is
+    square, (s_0, s_0): its rows and its columns then both have s_0 entries, and a wrong guess
+    would train, without any error, on the transpose.
+
+    The entries must be real and finite; with ``dtype`` float32 (the network's), they must also
+    fit in it, or the cast would turn them into inf. Both checks read the min and the max, so
+    they allocate nothing the size of ``X``. ``size`` names s0 in messages ("s_p" for targets).
+    """
+    if layout is not None and layout not in LAYOUTS:
+        raise ValueError(f"layout must be 'columns', 'rows' or None, got {layout!r}")
+    if isinstance(X, (str, bytes)) or X is None:
+        raise TypeError(f"{name} must be a numeric array, got {type(X).__name__}")
+    X = np.asarray(X)
+    if X.dtype == object or not np.issubdtype(X.dtype, np.number) or np.iscomplexobj(X):
+        raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D ({size}, n) with samples as columns, got {X.shape}")
+    if layout is None and X.shape == (s0, s0):
+        raise ValueError(
+            f"{name} has shape {X.shape}: with {size} = {s0} and {s0} samples, its rows and "
+            f"its columns both have {size} entries, so the layout cannot be read from the shape. "
+            "Say which: layout='columns' (sample i is X[:, i], the document's convention) or "
+            "layout='rows' (sample i is X[i])"
+        )
+    if layout == "rows" or (layout is None and X.shape[0] != s0 and X.shape[1] == s0):
+        if layout is None:
+            raise ValueError(
+                f"{name} must have shape ({size}={s0},) for one sample or ({size}={s0}, n) with "
+                f"samples as columns, got {X.shape}: it looks like samples as rows; pass "
+                f"layout='rows', or {name}.T"
+            )
+        X = X.T
+    check_shape_rows(name, X, s0, size)
+    if X.size:
+        lo, hi = np.min(X), np.max(X)  # NaN propagates to both; an inf is one of them
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            bad = "NaN" if np.isnan(lo) or np.isnan(hi) else "inf"
+            raise ValueError(f"{name} contains {bad}; every entry must be finite")
+        top = (
+            float(np.finfo(dtype).max)
+            if dtype is not None and np.dtype(dtype).kind == "f"
+            else None
+        )
+        if top is not None and max(-float(lo), float(hi)) > top:
+            raise ValueError(
+                f"{name} holds values up to {max(-float(lo), float(hi)):.3g} in absolute value, "
+                f"beyond the largest {np.dtype(dtype)} ({top:.3g}), the network's dtype: they "
+                f"would become inf. Scale {name}, or train a float64 network"
+            )
+    return X

@@ -14,9 +14,25 @@ tells you at once whether your ``g_prime`` really is the derivative of your ``g`
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """The same g and g' written in place, for the fast backend (:mod:`mlpcore.fast`).
+
+    ``apply(z, out)`` writes g(z) into ``out``. ``backprop(t, z, a, out, tmp)`` writes
+    g'(z) ⊙ t into ``out`` (the diag(g'(z^(k))) of eq-dLk), from z or from a = g(z), with
+    ``tmp`` a work array of the same shape. ``g`` and ``g_prime`` name the formulas it
+    implements: an :class:`Activation` keeps a kernel only if they are its own.
+    """
+
+    g: Callable
+    g_prime: Callable
+    apply: Callable
+    backprop: Callable
 
 
 @dataclass(frozen=True)
@@ -24,12 +40,20 @@ class Activation:
     """A pair (g, g'), applied elementwise (eq-g). Calling the object applies g.
 
     The differential of g at v is the diagonal map Dg(v)(u) = diag(g'(v)) u = g'(v) ⊙ u (eq-Dg).
+    ``kernel`` (optional) is a :class:`Kernel` of the same formulas; without one, the fast
+    backend calls ``g`` and ``g_prime`` themselves. A name never selects a kernel.
     """
 
     name: str
     g: Callable[[np.ndarray], np.ndarray]
     g_prime: Callable[[np.ndarray], np.ndarray]
     init: str = "xavier"  # the initialisation scheme that suits it: "xavier" or "he"
+    kernel: Kernel | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        k = self.kernel  # e.g. dataclasses.replace(relu, g=leaky) must not keep relu's kernel
+        if k is not None and (k.g is not self.g or k.g_prime is not self.g_prime):
+            object.__setattr__(self, "kernel", None)
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
         return self.g(u)
@@ -71,10 +95,48 @@ def _identity_prime(u):
     return np.ones_like(u)
 
 
-sigmoid = Activation("sigmoid", _sigmoid, _sigmoid_prime, init="xavier")
-tanh = Activation("tanh", np.tanh, _tanh_prime, init="xavier")
-relu = Activation("relu", _relu, _relu_prime, init="he")
-identity = Activation("identity", _identity, _identity_prime, init="xavier")
+# -- the in-place kernels: g' is taken from a = g(z), which the forward pass has already made --
+
+
+def _sigmoid_apply(z, out):  # σ(z) = (1 + tanh(z/2)) / 2: no exp, so no overflow
+    np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    np.multiply(out, 0.5, out=out)
+    np.add(out, 0.5, out=out)
+
+
+def _sigmoid_backprop(t, z, a, out, tmp):  # σ' = σ(1 − σ) = a(1 − a)
+    np.subtract(1.0, a, out=tmp)
+    np.multiply(tmp, a, out=tmp)
+    np.multiply(t, tmp, out=out)
+
+
+def _tanh_backprop(t, z, a, out, tmp):  # tanh' = 1 − tanh² = 1 − a²
+    np.multiply(a, a, out=tmp)
+    np.subtract(1.0, tmp, out=tmp)
+    np.multiply(t, tmp, out=out)
+
+
+def _relu_backprop(t, z, a, out, tmp):  # 1 where z > 0, i.e. where a > 0 (0 at the kink)
+    np.greater(a, 0.0, out=tmp)
+    np.multiply(t, tmp, out=out)
+
+
+def _builtin(name, g, g_prime, init, apply, backprop):
+    return Activation(name, g, g_prime, init, Kernel(g, g_prime, apply, backprop))
+
+
+sigmoid = _builtin("sigmoid", _sigmoid, _sigmoid_prime, "xavier", _sigmoid_apply, _sigmoid_backprop)
+tanh = _builtin(
+    "tanh", np.tanh, _tanh_prime, "xavier", lambda z, out: np.tanh(z, out=out), _tanh_backprop
+)
+relu = _builtin(
+    "relu", _relu, _relu_prime, "he", lambda z, out: np.maximum(z, 0.0, out=out), _relu_backprop
+)
+identity = _builtin(
+    "identity", _identity, _identity_prime, "xavier",
+    lambda z, out: np.copyto(out, z), lambda t, z, a, out, tmp: np.copyto(out, t),
+)  # fmt: skip
 
 ACTIVATIONS = {a.name: a for a in (sigmoid, tanh, relu, identity)}
 

@@ -11,19 +11,51 @@ batch gradients of :mod:`mlpcore.backward` are sums too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 
 @dataclass(frozen=True)
+class LossKernel:
+    """L and ∇L fused and written in place, for the fast backend (:mod:`mlpcore.fast`).
+
+    ``one(z, y, d, ones)`` for one sample z (s_p,) writes into ``d`` a vector with
+    ∇L(y)(z) = scale · d and returns ``(L(y)(z), scale)`` (the scale rides on the next
+    product). ``batch(Z, Y, D, w)`` for r samples as rows, Z and Y (r, s_p), writes ∇L of each
+    row into ``D`` and returns the sum of the r losses; ``w`` holds work vectors ``se``,
+    ``se_col`` (its (r, 1) view), ``lse`` (r,) and ``ones_p`` (s_p,), ``ones_r`` (r,).
+    With ``labels`` the per-sample ``y`` is a class label and the batch ``Y`` one-hot rows.
+    ``L`` and ``grad`` name the formulas it implements: a :class:`Loss` keeps a kernel only if
+    they are its own.
+    """
+
+    L: Callable
+    grad: Callable
+    one: Callable
+    batch: Callable
+    labels: bool = False
+
+
+@dataclass(frozen=True)
 class Loss:
-    """A loss L(y)(z) with its gradient with respect to z = z^(p)."""
+    """A loss L(y)(z) with its gradient with respect to z = z^(p).
+
+    ``kernel`` (optional) is a :class:`LossKernel` of the same formulas; without one, the fast
+    backend calls ``L`` and ``grad`` themselves. A name never selects a kernel.
+    """
 
     name: str
     L: Callable[[np.ndarray, np.ndarray], float]
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    kernel: LossKernel | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        k = self.kernel
+        if k is not None and (k.L is not self.L or k.grad is not self.grad):
+            object.__setattr__(self, "kernel", None)
 
     def __repr__(self) -> str:
         return f"Loss({self.name!r})"
@@ -63,8 +95,63 @@ def _xent_grad(y, z):
     return softmax(z) * np.sum(y, axis=0, keepdims=True) - y
 
 
-squared_error = Loss("squared_error", _squared_L, _squared_grad)
-softmax_cross_entropy = Loss("softmax_cross_entropy", _xent_L, _xent_grad)
+# -- the fused kernels ------------------------------------------------------------------------
+
+
+def _squared_one(z, y, d, ones):
+    np.subtract(z, y, out=d)  # z − y
+    return 0.5 * np.dot(d, d), 1.0
+
+
+def _squared_batch(Z, Y, D, w):
+    np.subtract(Z, Y, out=D)
+    return 0.5 * np.vdot(D, D)
+
+
+def _xent_one(z, y, d, ones):
+    # softmax(z) − E_y = (exp(z) − Σexp · E_y) / Σexp: d gets the numerator, scale = 1 / Σexp
+    np.exp(z, out=d)
+    se = np.dot(d, ones)
+    if 0.0 < se < math.inf:
+        value = math.log(se) - z[y]
+    else:  # overflow or underflow: redo with the max subtracted
+        m = z.max()
+        np.exp(z - m, out=d)
+        se = np.dot(d, ones)
+        value = math.log(se) + m - z[y]
+    d[y] -= se
+    return value, 1.0 / se
+
+
+def _xent_batch(Z, Y, D, w):
+    np.exp(Z, out=D)
+    np.dot(D, w.ones_p, out=w.se)  # Σ_i exp(z_i) of each row
+    np.log(w.se, out=w.lse)
+    value = np.dot(w.lse, w.ones_r) - np.vdot(Z, Y)
+    if not -math.inf < value < math.inf:  # overflow or underflow: redo with the max subtracted
+        mx = Z.max(axis=1, keepdims=True)
+        np.subtract(Z, mx, out=D)
+        np.exp(D, out=D)
+        np.dot(D, w.ones_p, out=w.se)
+        np.log(w.se, out=w.lse)
+        value = np.dot(w.lse, w.ones_r) + mx.sum() - np.vdot(Z, Y)
+    np.divide(D, w.se_col, out=D)
+    np.subtract(D, Y, out=D)
+    return value
+
+
+squared_error = Loss(
+    "squared_error",
+    _squared_L,
+    _squared_grad,
+    LossKernel(_squared_L, _squared_grad, _squared_one, _squared_batch),
+)
+softmax_cross_entropy = Loss(
+    "softmax_cross_entropy",
+    _xent_L,
+    _xent_grad,
+    LossKernel(_xent_L, _xent_grad, _xent_one, _xent_batch, labels=True),
+)
 
 LOSSES = {loss.name: loss for loss in (squared_error, softmax_cross_entropy)}
 

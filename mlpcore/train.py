@@ -5,119 +5,130 @@ z^(k), backpropagate, then update every layer,
 
     w^(k) ← w^(k) − α dW^(k),    b^(k) ← b^(k) − α dB^(k)          (eq-update)
 
-:func:`step` is that sentence in code, with the plain functions of the lessons.
-:func:`sgd` runs whole epochs through a fast path (``mlpcore._engine``) that a test pins to
-:func:`step`. It adds what a real run needs: seeded shuffling, mini-batches, a history of the
-mean loss, a progress bar, divergence detection and a clean Ctrl-C.
+:func:`step` is that sentence in code, with the plain functions of the lessons; on a mini-batch
+of m samples it steps with the mean gradient (eq-minibatch). :func:`sgd` is a loop of such steps
+over shuffled epochs. Its ``backend`` says which code takes them: ``"plain"`` is :class:`Plain`,
+the loop of :func:`step` as written; ``"fast"`` (the default) is :mod:`mlpcore.fast`, the same
+formulas with the Python overhead taken out. ``tests/test_backends.py`` pins one to the other.
+What a real run adds around the steps (epochs, progress bar, History, divergence, Ctrl-C) is
+:mod:`mlpcore.run`, the same for both.
+
+(About 270 lines: besides the method it holds the input checks that sgd, step and mean_loss
+share, and the plain backend, which is a few lines around :func:`step`.)
 """
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, field
+from numbers import Real
+from types import SimpleNamespace
 
 import numpy as np
 
-from ._engine import Diverging, Engine, deferred_interrupt
-from ._validate import as_array, check_alpha, check_columns, check_positive_int
+from ._validate import as_array, as_columns, check_alpha, check_columns, check_positive_int
 from .backward import backward
-from .data import one_hot
+from .fast import Fast
 from .forward import check_input, forward
-from .losses import Loss, get_loss
+from .losses import get_loss
+from .run import DivergenceError, Diverging, History, Run, columns
 
-
-class DivergenceError(FloatingPointError):
-    """Training stopped because the loss or a parameter stopped being finite (or exploded).
-
-    The network keeps the parameters of the last finite step. ``alpha``, ``epoch`` (1-based)
-    and ``history`` (epochs completed before) are attributes.
-    """
-
-    def __init__(self, alpha: float, epoch: int, step: int, value: float, history: History):
-        self.alpha, self.epoch, self.step, self.value, self.history = (
-            alpha,
-            epoch,
-            step,
-            value,
-            history,
-        )
-        super().__init__(
-            f"training diverged with alpha={alpha:g} in epoch {epoch} (sample {step} of that "
-            f"epoch): the loss became {value:.3g}. The parameters of the last finite step were "
-            "kept. Try a smaller alpha."
-        )
-
-
-@dataclass
-class History:
-    """``loss[e]`` is the mean of L̃_0 over the training set after e epochs (``loss[0]``: before)."""
-
-    loss: list = field(default_factory=list)
-    alpha: float = float("nan")
-    batch_size: int = 1
-    steps: int = 0
-    interrupted: bool = False
-    seconds: float = 0.0
-
-    @property
-    def epochs(self) -> int:
-        return max(len(self.loss) - 1, 0)
+__all__ = ["Plain", "mean_loss", "sgd", "step"]  # History, DivergenceError: mlpcore.run
 
 
 def step(net, x, y, loss, alpha: float) -> float:
-    """One per-sample step of section 3.1 with the plain functions (eq-update).
+    """One step of section 3.1 with the plain functions (eq-update, eq-minibatch).
 
     Near a minimum, where the cost is close to quadratic with curvature λ along the step, each
     step multiplies the distance to the minimum by 1 − αλ (eq-step-contraction).
 
-    ``x`` (s_0,), ``y`` (s_p,). Updates ``net`` in place; returns L(y)(y_pred) before the step.
+    ``x`` (s_0,) and ``y`` (s_p,): one sample. ``x`` (s_0, m) and ``y`` (s_p, m): a mini-batch,
+    stepped with the mean gradient α (1/m) Σ dW. Updates ``net`` in place; returns the loss
+    L(y)(y_pred) before the step (for a batch, its mean over the m samples).
     """
-    loss = get_loss(loss)
-    alpha = check_alpha(alpha)
+    loss, alpha = get_loss(loss), check_alpha(alpha)
     x = check_input(x, net.s[0])
-    if x.ndim != 1:  # a batch here would broadcast against a 1-D y without an error
+    y = as_array("y", y, ndim=(1, 2))
+    if x.ndim == 1 and y.ndim != 1:
+        raise ValueError(f"y must be 1-D (s_p,) for one sample x, got shape {y.shape}")
+    if y.shape != (net.s[-1], *x.shape[1:]):
+        cols = "" if x.ndim == 1 else f" and {x.shape[1]} columns, one per column of x"
         raise ValueError(
-            f"x must be one sample of shape (s_0={net.s[0]},) for step, got {x.shape}; "
-            "for batches use sgd(..., batch_size=m)"
+            f"y must have {net.s[-1]} rows (s_p, the output size){cols}, got shape {y.shape}"
         )
-    y = _check_targets(np.asarray(y), net.s[-1], loss, one=True)
+    return _step(net, x, y, loss, alpha)
+
+
+def _step(net, x, y, loss, alpha: float, limit: float = math.inf) -> float:
+    r = 1 if x.ndim == 1 else x.shape[1]
     trace = forward(net.w, net.b, net.g, x, trace=True)
+    value = loss.L(y, trace.y_pred) / r
+    if not value <= limit:  # checked before any parameter moves
+        raise Diverging(0, value)
     dW, dB, _ = backward(net.w, net.g, trace, y, loss)
     for k in range(net.p):
-        net.w[k] -= alpha * dW[k]
-        net.b[k] -= alpha * dB[k]
-    return loss.L(y, trace.y_pred)
+        net.w[k] -= alpha / r * dW[k]
+        net.b[k] -= alpha / r * dB[k]
+    return value
 
 
-def mean_loss(net, X, Y, loss) -> float:
-    """The objective of section 3.1: the mean of L̃_0 over the columns of X, Y (eq-objective).
+def mean_loss(net, X, Y, loss, layout: str | None = None) -> float:
+    """The objective of section 3.1: the mean of L̃_0 over the samples of X, Y (eq-objective).
 
-    ``X`` (s_0, n); ``Y`` (s_p, n) or integer class labels (n,).
+    ``X`` (s_0, n); ``Y`` (s_p, n) or integer class labels (n,). ``layout``: as in :func:`sgd`.
     """
     loss = get_loss(loss)
-    X = check_input(X, net.s[0], "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (s_0, n) with samples as columns, got {X.shape}")
-    Y = _check_targets(np.asarray(Y), net.s[-1], loss)
-    check_columns(X, Y, net.s[0], net.s[-1])
-    return _mean_loss(net, X, Y, loss)
+    data = _training_data(net, X, Y, loss, layout)
+    X, Y = columns(data, np.arange(data.n), net.s[-1])
+    return loss.L(Y, forward(net.w, net.b, net.g, X)) / data.n
 
 
-def _mean_loss(net, X, Y, loss) -> float:
-    return loss.L(Y, forward(net.w, net.b, net.g, X)) / X.shape[1]
+class Plain:
+    """The plain backend: :func:`step` on each batch, in the network's own arrays.
+
+    It offers the interface of :mod:`mlpcore.run`, as :class:`mlpcore.fast.Fast` does.
+    """
+
+    def __init__(self, net, loss, batch_size: int, data):
+        self.net, self.loss, self.m = net, loss, batch_size
+
+    def load(self, net) -> None:
+        self.net = net
+
+    def store(self, net) -> None:
+        pass  # the steps work in net's arrays
+
+    def snapshot(self):
+        return [a.copy() for a in self.net.w + self.net.b]
+
+    def restore(self, snapshot) -> None:
+        for mine, saved in zip(self.net.w + self.net.b, snapshot, strict=True):
+            mine[...] = saved
+
+    def finite(self) -> bool:
+        return all(np.isfinite(a).all() for a in self.net.w + self.net.b)
+
+    def steps(self, data, order, start, stop, alpha, limit, flag, safe=False):
+        taken, total = 0, 0.0
+        for j in range(start, stop):  # (the Run ignores overflow)
+            if flag[0]:
+                break
+            x, y = columns(data, order[j * self.m : (j + 1) * self.m], self.net.s[-1])
+            if self.m == 1:
+                x, y = x[:, 0], y[:, 0]
+            before = self.snapshot() if safe else None
+            try:
+                value = _step(self.net, x, y, self.loss, alpha, limit)
+            except Diverging as exc:
+                raise Diverging(j, exc.value) from None
+            if safe and not self.finite():
+                self.restore(before)
+                break
+            taken, total = taken + 1, total + value * (1 if x.ndim == 1 else x.shape[1])
+        return taken, total
 
 
-def _check_targets(Y, sp: int, loss: Loss, one: bool = False) -> np.ndarray:
-    name = "y" if one else "Y"
-    if not one and Y.ndim == 1 and np.issubdtype(Y.dtype, np.integer):
-        return one_hot(Y, sp)  # class labels: the label range is checked there
-    Y = as_array(name, Y, ndim=1 if one else 2)
-    if Y.shape[0] != sp:
-        raise ValueError(f"{name} must have {sp} rows (s_p, the output size), got shape {Y.shape}")
-    if loss.name == "softmax_cross_entropy" and (Y < 0).any():
-        raise ValueError(f"{name} for softmax cross-entropy must be a distribution (>= 0)")
-    return Y
+BACKENDS = {"fast": Fast, "plain": Plain}
+EPOCH_LOSSES = ("running", "exact")
 
 
 def sgd(
@@ -133,12 +144,16 @@ def sgd(
     progress: bool = True,
     loss_limit: float | None = None,
     callback=None,
+    *,
+    epoch_loss: str = "running",
+    backend: str = "fast",
+    layout: str | None = None,
 ) -> History:
     """Train ``net`` in place by per-sample (``batch_size=1``) or mini-batch gradient descent.
 
     Parameters
     ----------
-    X : array (s_0, n), the inputs as columns
+    X : array (s_0, n), the inputs as columns (or (n, s_0) with ``layout="rows"``)
     Y : array (s_p, n) of targets, or integer class labels of shape (n,)
     loss : Loss or name
     alpha : float > 0, the learning rate α
@@ -148,126 +163,109 @@ def sgd(
         as columns (eq-minibatch).
     seed : seeds the shuffling (a new permutation each epoch)
     progress : show a tqdm bar over epochs
-    loss_limit : a step whose loss is above this counts as divergence. Default
-        1e3 × max(initial mean loss, 1).
+    loss_limit : a number > 0; a step whose loss (checked before the step) is above it counts
+        as divergence. Default: 1e3 × max(loss[0], 1).
     callback : called as ``callback(epoch, net, history)`` after each epoch; training goes on
         from ``net``'s parameters as the callback leaves them
+    epoch_loss : "running" (default) or "exact": what ``History.loss`` holds, see
+        :class:`~mlpcore.run.History`. "running" averages the losses that the steps computed
+        anyway, at no cost; "exact" computes the mean loss over the whole data after each
+        epoch, one more forward pass each time.
+    backend : "fast" (default) or "plain" (the loop of :func:`step`): the same steps
+    layout : "columns" or "rows", how ``X`` (and a 2-D ``Y``) hold the samples. Needed only
+        when ``X`` is square, (s_0, s_0): its shape then cannot tell, and guessing wrong would
+        train on the transpose without an error. By default read from the shape.
 
     Returns
     -------
-    History. Raises :class:`DivergenceError` when the loss or a parameter stops being finite.
-    A Ctrl-C (KeyboardInterrupt) stops cleanly and returns the history so far, with
-    ``interrupted=True``; the network keeps the last complete step.
+    History. Raises :class:`DivergenceError` when the loss or a parameter stops being finite,
+    or a step's loss exceeds ``loss_limit``; the network keeps the last finite step. A Ctrl-C
+    stops at a step boundary and returns the history so far, with ``interrupted=True`` (see
+    :class:`~mlpcore.run.Run`). Memory: the data is read in place, a chunk at a time; no copy
+    of it is made.
     """
-    loss = get_loss(loss)
-    alpha = check_alpha(alpha)
+    loss, alpha = get_loss(loss), check_alpha(alpha)
     epochs = check_positive_int("epochs", epochs, minimum=0)
     batch_size = check_positive_int("batch_size", batch_size)
-    X = check_input(X, net.s[0], "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (s_0, n) with samples as columns, got {X.shape}")
-    Y = _check_targets(np.asarray(Y), net.s[-1], loss)
-    n = check_columns(X, Y, net.s[0], net.s[-1])
-    for k in range(net.p):
-        if not (np.isfinite(net.w[k]).all() and np.isfinite(net.b[k]).all()):
-            raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
-
-    if loss.name not in ("squared_error", "softmax_cross_entropy"):
-        raise ValueError(
-            f"sgd trains with the built-in losses; for {loss.name!r} loop over mlpcore.step"
-        )
-    dt = net.dtype
-    if loss.name == "softmax_cross_entropy":
-        if not (np.all(Y.sum(axis=0) == 1) and np.all((Y == 0) | (Y == 1))):
-            raise ValueError(
-                "Y for softmax cross-entropy training must be one-hot (or class labels)"
-            )
-        Tsrc = np.argmax(Y, axis=0)  # the fast path works with the label of a one-hot y
-    else:
-        Tsrc = np.ascontiguousarray(Y.T, dtype=dt)
-    Xsrc = np.ascontiguousarray(X.T, dtype=dt)
-    Xr = np.ones((n, net.s[0] + 1), dt)  # [x; 1] as rows, see mlpcore._engine
-    T = np.empty_like(Tsrc)
-    engine = Engine(net, loss.name, batch_size, dt)
-    snapshot = np.empty_like(engine.flat)  # the parameters at the start of an epoch
+    Backend, limit = _choice("backend", backend, BACKENDS), _check_limit(loss_limit)
+    history = History(alpha=alpha, batch_size=batch_size, epoch_loss=epoch_loss)
+    _choice("epoch_loss", epoch_loss, EPOCH_LOSSES)
+    data = _training_data(net, X, Y, loss, layout, for_sgd=True)
     rng = np.random.default_rng(seed)
-    history = History(alpha=alpha, batch_size=batch_size)
-    history.loss.append(_finite_loss(net, X, Y, loss))
-    limit = loss_limit if loss_limit is not None else 1e3 * max(history.loss[0], 1.0)
-    run = engine.epoch_single if batch_size == 1 else engine.epoch_batch
-    count = n if batch_size == 1 else -(-n // batch_size)
-
-    bar = _progress(epochs, progress)
-    t0 = time.perf_counter()
-    try:
-        for epoch in range(1, epochs + 1):
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            # mode="clip" writes straight into out (mode="raise" would buffer a copy)
-            np.take(Xsrc, order, axis=0, out=Xr[:, :-1], mode="clip")
-            np.take(Tsrc, order, axis=0, out=T, mode="clip")
-            np.copyto(snapshot, engine.flat)
-            bad_value, stop_at = None, count
-            try:
-                with deferred_interrupt() as flag:  # a Ctrl-C waits for the step to finish
-                    history.steps += run(Xr, T, alpha, limit, 0, count, interrupt=flag)
-                if not engine.params_finite():
-                    bad_value = math.inf
-            except Diverging as exc:
-                bad_value, stop_at = exc.value, exc.step // batch_size
-            if bad_value is not None:
-                # Replay this epoch from its start (it is deterministic), never applying a
-                # non-finite step: the network ends on the last finite parameters.
-                engine.flat[...] = snapshot
-                try:
-                    done = run(Xr, T, alpha, math.inf, 0, stop_at, check_params=True)
-                except Diverging as exc:  # cannot happen on a deterministic replay
-                    done = exc.step // batch_size
-                engine.store(net)
-                history.steps += done
-                raise DivergenceError(alpha, epoch, done * batch_size, bad_value, history)
-            engine.store(net)
-            value = _finite_loss(net, X, Y, loss)
-            if not value <= limit:
-                raise DivergenceError(alpha, epoch, n, value, history)
-            history.loss.append(value)
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{value:.4g}")
+    with Run(Backend, net, data, loss, history, progress) as run:
+        order = rng.permutation(data.n) if shuffle else np.arange(data.n)
+        limit = run.start(order, limit)
+        for epoch in run.epochs(epochs):
+            running = run.steps(order, alpha, limit)  # every step of the epoch (eq-update)
+            history.loss.append(running if epoch_loss == "running" else run.exact_loss(order))
+            if not history.loss[-1] <= limit:
+                raise DivergenceError(alpha, epoch, data.n, history.loss[-1], history, limit)
             if callback is not None:
-                callback(epoch, net, history)
-                engine.load(net)  # a callback may change the parameters: continue from them
-    except KeyboardInterrupt:
-        if not engine.params_finite():  # the last step overflowed: back to the epoch's start
-            engine.flat[...] = snapshot
-        engine.store(net)
-        history.interrupted = True
-    finally:
-        history.seconds = time.perf_counter() - t0
-        if bar is not None:
-            bar.close()
+                run.callback(callback)
+            if shuffle:  # = rng.permutation(n), in place: sorted, order is arange(n) again
+                order.sort()
+                rng.shuffle(order)
     return history
 
 
-def _finite_loss(net, X, Y, loss, chunk: int = 2048) -> float:
-    # In chunks of columns, so that a large data set does not need every z^(k) at once.
-    n = X.shape[1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        if n <= chunk:
-            value = _mean_loss(net, X, Y, loss)
-        else:
-            total = 0.0
-            for lo in range(0, n, chunk):
-                z = forward(net.w, net.b, net.g, X[:, lo : lo + chunk])
-                total += loss.L(Y[:, lo : lo + chunk], z)
-            value = total / n
-    return value if math.isfinite(value) else math.inf
+def _choice(name: str, value, allowed):
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name} must be one of {sorted(allowed)}, got {value!r}")
+    return allowed[value] if isinstance(allowed, dict) else value
 
 
-def _progress(epochs: int, enabled: bool):
-    if not enabled:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # tqdm is an optional dependency (the "course" extra)
-        return None
-    return tqdm(total=epochs, desc="epochs", unit="epoch", leave=False)
+def _check_limit(limit) -> float | None:
+    ok = limit is None or (not isinstance(limit, bool) and isinstance(limit, Real) and limit > 0)
+    if not ok:  # NaN fails "> 0" too
+        raise ValueError(
+            "loss_limit must be a number > 0 (a step whose loss is above it counts as "
+            f"divergence), or None for the default 1e3 × max(initial loss, 1); got {limit!r}"
+        )
+    return None if limit is None else float(limit)
+
+
+def _training_data(net, X, Y, loss, layout, for_sgd=False) -> SimpleNamespace:
+    """X as (s_0, n) columns without a copy, and the targets T: labels (n,) or Y (s_p, n)."""
+    X = as_columns("X", X, net.s[0], layout, dtype=net.dtype)
+    if X.shape[1] == 0:
+        raise ValueError("the data set is empty: X has 0 columns (samples are columns, n >= 1)")
+    Y = np.asarray(Y)
+    if Y.ndim == 1 and np.issubdtype(Y.dtype, np.integer):
+        T = _labels(Y, net.s[-1])
+        check_columns(X, Y[None, :], net.s[0], 1)
+    else:
+        T = _targets(Y, X, net, loss, layout, for_sgd)
+    for k in range(net.p if for_sgd else 0):
+        if not (np.isfinite(net.w[k]).all() and np.isfinite(net.b[k]).all()):
+            raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
+    return SimpleNamespace(X=X, T=T, n=X.shape[1])
+
+
+def _labels(labels, sp: int):
+    bad = (labels < 0) | (labels >= sp)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"class label out of range: labels[{i}] = {labels[i]}, expected 0..{sp - 1} "
+            f"(s_p = {sp} outputs)"
+        )
+    return labels
+
+
+def _targets(Y, X, net, loss, layout, for_sgd: bool):
+    """Targets (s_p, n) as columns; one-hot ones become labels where the kernel wants them."""
+    sp, labels = net.s[-1], loss.kernel is not None and loss.kernel.labels
+    if Y.ndim == 2 and layout != "rows" and Y.shape[0] != sp:
+        raise ValueError(f"Y must have {sp} rows (s_p, the output size), got shape {Y.shape}")
+    dtype = net.dtype if loss.kernel is not None and not labels else None
+    T = as_columns("Y", Y, sp, layout or "columns", dtype=dtype, size="s_p")
+    check_columns(X, T, net.s[0], sp)
+    if labels and np.min(T) < 0:
+        raise ValueError("Y for softmax cross-entropy must be a distribution (>= 0)")
+    if for_sgd and labels:
+        if not (np.all(T.sum(axis=0) == 1) and np.all((T == 0) | (T == 1))):
+            raise ValueError(
+                "Y for softmax cross-entropy training must be one-hot (or class labels)"
+            )
+        T = np.argmax(T, axis=0)  # the fast kernel works with the label of a one-hot y
+    return T

@@ -25,7 +25,15 @@ def direct_loss(dataset="circles", hidden=(8,), g="tanh", alpha=0.1, epochs=30, 
     ds = playground.problem(dataset).train
     net = mlpcore.Network((ds.X.shape[0], *hidden, ds.n_classes), g=g, seed=seed)
     h = mlpcore.sgd(
-        net, ds.X, ds.labels, "softmax_cross_entropy", alpha, epochs, seed=seed, progress=False
+        net,
+        ds.X,
+        ds.labels,
+        "softmax_cross_entropy",
+        alpha,
+        epochs,
+        seed=seed,
+        progress=False,
+        epoch_loss="exact",
     )
     return h.loss[-1]
 

@@ -50,6 +50,7 @@ def mlpcore_loss(alpha: float, hidden: tuple, epochs: int = 30, seed: int = 0) -
         epochs,
         seed=seed,
         progress=False,
+        epoch_loss="exact",
     )
     return history.loss[-1]
 

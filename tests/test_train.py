@@ -156,14 +156,14 @@ def test_labels_and_one_hot_targets_train_alike():
     assert_identical(a, b)
 
 
-def test_history_is_the_mean_loss_per_epoch():
+def test_exact_history_is_the_mean_loss_per_epoch():
     s = (2, 5, 1)
     X, Y, _ = problem(s, "squared_error", n=20)
     net = m.Network(s, seed=0)
     ref = net.copy()
     seen = []
     history = m.sgd(
-        net, X, Y, "squared_error", 0.05, epochs=4, seed=1, progress=False,
+        net, X, Y, "squared_error", 0.05, epochs=4, seed=1, progress=False, epoch_loss="exact",
         callback=lambda epoch, n_, h: seen.append((epoch, n_ is net, len(h.loss))),
     )  # fmt: skip
     assert seen == [(1, True, 2), (2, True, 3), (3, True, 4), (4, True, 5)]
@@ -178,6 +178,30 @@ def test_history_is_the_mean_loss_per_epoch():
             textbook_step(ref, X[:, [i]], Y[:, [i]], "squared_error", 0.05)
     assert history.loss[-1] < history.loss[0]
     assert m.mean_loss(net, X, Y, "squared_error") == history.loss[-1]
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_running_history_is_the_mean_of_the_losses_before_each_step(batch_size):
+    s = (2, 5, 1)
+    X, Y, _ = problem(s, "squared_error", n=20)  # batches of 3: the last one holds 2 samples
+    net = m.Network(s, seed=0)
+    ref = net.copy()
+    history = m.sgd(net, X, Y, "squared_error", 0.05, epochs=3, batch_size=batch_size, seed=1,
+                    progress=False)  # fmt: skip
+    assert history.epoch_loss == "running" and len(history.loss) == 4
+    rng = np.random.default_rng(1)
+    order = rng.permutation(X.shape[1])
+    # loss[0]: the mean loss before training (n <= 256: over every sample)
+    assert history.loss[0] == pytest.approx(0.5 * np.sum((ref(X) - Y) ** 2) / 20, rel=1e-12)
+    for e in range(1, 4):
+        seen = []  # each step's loss on its batch, before it moves: the sum over the batch
+        for lo in range(0, 20, batch_size):
+            idx = order[lo : lo + batch_size]
+            seen.append(0.5 * np.sum((ref(X[:, idx]) - Y[:, idx]) ** 2))
+            textbook_step(ref, X[:, idx], Y[:, idx], "squared_error", 0.05)
+        assert history.loss[e] == pytest.approx(sum(seen) / 20, rel=1e-12)
+        order = rng.permutation(X.shape[1])
+    assert_same_parameters(net, ref)
 
 
 def test_training_continues_from_what_a_callback_leaves():

@@ -55,7 +55,7 @@ def test_wrong_shape_of_y_for_a_step(net):
 
 def test_a_step_takes_one_sample(net):
     # A batch x against a 1-D y would broadcast silently; step refuses it instead.
-    with pytest.raises(ValueError, match=r"x must be one sample of shape \(s_0=2,\) for step"):
+    with pytest.raises(ValueError, match=r"y must have 2 rows .* one per column of x"):
         m.step(net, np.zeros((2, 2)), np.zeros(2), "squared_error", 0.1)
 
 

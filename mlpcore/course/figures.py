@@ -219,12 +219,17 @@ def draw_network(
 
 
 def loss_curve(history, ax=None, label=None, figsize=(5, 3.2)):
-    """Plot ``history.loss`` (mean L̃_0 per epoch, epoch 0 = before training) on a log scale."""
+    """Plot ``history.loss`` (mean L̃_0 per epoch, epoch 0 = before training) on a log scale.
+
+    The axis says which mean it is: ``history.epoch_loss`` "exact" (over the training set
+    after each epoch) or "running" (over the steps of each epoch, as they went).
+    """
     fig, ax = _axes(ax, figsize)
     ax.plot(range(len(history.loss)), history.loss, marker="o", ms=3, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("mean L̃₀ over the training set")
+    exact = getattr(history, "epoch_loss", "exact") == "exact"
+    ax.set_ylabel("mean L̃₀ over the training set" if exact else "running mean of L̃₀ per epoch")
     return fig
 
 

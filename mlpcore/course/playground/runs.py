@@ -161,6 +161,7 @@ def train(settings: Settings) -> Run:
                 seed=settings.seed,
                 progress=False,
                 callback=climbing,
+                epoch_loss="exact",  # the loss over the training set, like the manual steps'
             )
         except DivergenceError as exc:
             run.history, run.diverged = exc.history, True

@@ -1,0 +1,320 @@
+"""The fast backend of :func:`mlpcore.sgd`: the formulas of forward/dL/dB/dW with the Python
+overhead taken out of the loop. ``tests/test_backends.py`` pins it to the plain loop of steps.
+
+(Longer than 200 lines because the per-sample and the mini-batch loops belong together: they
+share the parameter buffer, the data gather and the kernels, and differ only in the products.)
+
+What it changes, and nothing else:
+
+* **Bias folded into the weights.** Layer k keeps ``Wa[k] = [w^(k) | b^(k)]`` of shape
+  (s_{k+1}, s_k + 1) and every a^(k) carries a trailing 1, so h_k(b, w, a) = [w | b] [a; 1] is one
+  product, and [dW^(k) | dB^(k)] = dL^(k+1) [a^(k); 1]^T is one (eq-dW, eq-dB). All ``Wa[k]``
+  are views of one flat buffer.
+* **The update fused into the gradient product.** ``ger`` computes Wa ← Wa − c dL [a; 1]^T for
+  one sample and ``gemm`` with beta = 1 computes Wa ← Wa − c dL^T [A | 1] for a batch: the
+  gradient is never stored. Layer k is updated right after w^(k)T dL^(k+1) has been taken with
+  the old w^(k), as eq-update, which uses the gradients of the old parameters. The scale
+  c = α (α/m for a batch, eq-minibatch) rides on dL^(p): the recursion (eq-dLk) is linear in it.
+* **Samples as rows inside.** The shuffled samples are gathered a chunk at a time (a few
+  hundred, never the whole data) into a row-major (C, s_0 + 1) block in the network's dtype,
+  so a sample or a mini-batch is one contiguous slice. For a batch each product is the
+  transpose of the document's: Z^T = A^T Wa^T, since (AB)^T = B^T A^T.
+* **Kernels.** g, g' and the loss run as the in-place kernels that the Activation and Loss
+  objects carry (``Activation.kernel``, ``Loss.kernel``); an object without one is called as is.
+
+The products go through scipy's BLAS wrappers when scipy is installed, else through
+:data:`NUMPY_BLAS`, the same calls written with numpy (slower, same numbers up to rounding).
+"""
+
+from __future__ import annotations
+
+import functools
+from types import SimpleNamespace
+
+import numpy as np
+
+from .activations import Kernel
+from .losses import LossKernel
+from .run import Diverging, chunk_size
+
+# -- the products ------------------------------------------------------------------------------
+
+
+def _np_gemv(alpha, a, x, beta, y, offx, incx, offy, incy, trans, overwrite_y):
+    np.dot(a.T if trans else a, x, out=y)  # beta = 0 in every call below
+    if alpha != 1.0:
+        y *= alpha
+    return y
+
+
+def _np_ger(alpha, x, y, incx, incy, a, offx, offy, overwrite_a):
+    a += alpha * np.outer(x, y)
+    return a
+
+
+def _np_gemm(alpha, a, b, beta, c, trans_a, trans_b, overwrite_c):
+    A, B = (a.T if trans_a else a), (b.T if trans_b else b)
+    if beta == 0.0:
+        np.matmul(A, B, out=c)
+        c *= alpha
+    else:  # beta = 1: the fused update
+        c += alpha * (A @ B)
+    return c
+
+
+#: scipy.linalg.blas's gemv, ger and gemm, in their signatures, written with numpy.
+NUMPY_BLAS = SimpleNamespace(gemv=_np_gemv, ger=_np_ger, gemm=_np_gemm)
+
+
+@functools.cache
+def scipy_blas(dtype):
+    """scipy's gemv, ger and gemm for ``dtype``, or None without scipy (or if they misbehave:
+    a probe checks on small arrays that each writes in place and agrees with numpy)."""
+    try:
+        from scipy.linalg import blas
+    except ImportError:
+        return None
+    dt = np.dtype(dtype)
+    pre = "d" if dt == np.float64 else "s"
+    f = SimpleNamespace(**{n: getattr(blas, pre + n) for n in ("gemv", "ger", "gemm")})
+    rng = np.random.default_rng(0)
+    W, x, y = (rng.standard_normal(s).astype(dt) for s in ((3, 5), 5, 3))
+    A, D = rng.standard_normal((4, 5)).astype(dt), rng.standard_normal((4, 3)).astype(dt)
+    ok = True
+    for args in (
+        lambda b: (1.5, W.T.copy(order="F"), x, 0.0, np.empty(3, dt), 0, 1, 0, 1, 1, 1),
+        lambda b: (-0.5, x, y, 1, 1, W.T.copy(order="F"), 0, 0, 1),
+        lambda b: (
+            -0.25,
+            A.T.copy(order="F"),
+            D.T.copy(order="F"),
+            1.0,
+            W.T.copy(order="F"),
+            0,
+            1,
+            1,
+        ),  # fmt: skip
+    ):
+        name = {11: "gemv", 9: "ger", 8: "gemm"}[len(args(0))]
+        mine, ref = args(0), args(0)
+        out = getattr(f, name)(*mine)
+        ok &= out is mine[{"gemv": 4, "ger": 5, "gemm": 4}[name]]
+        want = getattr(NUMPY_BLAS, name)(*ref)
+        ok &= np.allclose(out, want, atol=1e-5 if dt == np.float32 else 1e-12)
+    return f if ok else None
+
+
+# -- kernels for objects that carry none -------------------------------------------------------
+
+
+def activation_kernel(g) -> Kernel:
+    """``g.kernel``, or g and g' called as they are (a custom Activation)."""
+    if g.kernel is not None:
+        return g.kernel
+    return Kernel(
+        g.g,
+        g.g_prime,
+        lambda z, out: np.copyto(out, g.g(z)),
+        lambda t, z, a, out, tmp: np.multiply(t, g.g_prime(z), out=out),
+    )
+
+
+def loss_kernel(loss) -> LossKernel:
+    """``loss.kernel``, or L and ∇L called as they are (a custom Loss), on target vectors."""
+    if loss.kernel is not None:
+        return loss.kernel
+
+    def one(z, y, d, ones):
+        d[...] = loss.grad(y, z)
+        return loss.L(y, z), 1.0
+
+    def batch(Z, Y, D, w):  # the Loss takes samples as columns
+        D[...] = loss.grad(Y.T, Z.T).T
+        return loss.L(Y.T, Z.T)
+
+    return LossKernel(loss.L, loss.grad, one, batch)
+
+
+class Fast:
+    """The fast backend for one network, loss and batch size (the interface: :mod:`mlpcore.run`)."""
+
+    def __init__(self, net, loss, batch_size: int, data):
+        self.s, self.p, self.m = net.s, net.p, batch_size
+        self.dt = dt = np.dtype(net.dtype)
+        self.blas = scipy_blas(dt) or NUMPY_BLAS
+        g, self.L = activation_kernel(net.g), loss_kernel(loss)
+        self.act, self.gp = g.apply, g.backprop
+        s, p = self.s, self.p
+        sizes = [s[k + 1] * (s[k] + 1) for k in range(p)]
+        self.flat = np.empty(sum(sizes), dt)
+        ends = np.cumsum([0, *sizes])
+        self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
+        self.WaT = [w.T for w in self.Wa]  # Fortran-order views, what BLAS wants
+        self.C = chunk_size(data, batch_size)
+        self.Xr = np.ones((self.C, s[0] + 1), dt)  # [x; 1] as rows
+        self.Yr = np.zeros((self.C, s[p]), dt)
+        self._bufs = {}
+        self.vectors = self._vectors() if batch_size == 1 else None
+        self.net = net
+        self.load(net)
+
+    # -- parameters in and out ----------------------------------------------------------------
+    def load(self, net) -> None:
+        self.net = net
+        for k in range(self.p):
+            self.Wa[k][:, :-1], self.Wa[k][:, -1] = net.w[k], net.b[k]
+
+    def store(self, net) -> None:
+        for k in range(self.p):
+            net.w[k][...], net.b[k][...] = self.Wa[k][:, :-1], self.Wa[k][:, -1]
+
+    def snapshot(self) -> None:
+        return None  # net itself holds the epoch's start until the run stores into it
+
+    def restore(self, snapshot) -> None:
+        self.load(self.net)
+
+    def finite(self) -> bool:
+        return bool(np.isfinite(self.flat).all())
+
+    # -- steps ----------------------------------------------------------------------------------
+    def steps(self, data, order, start, stop, alpha, limit, flag, safe=False):
+        """Steps ``start..stop-1`` of the epoch whose sample order is ``order``.
+
+        Returns (steps taken, sum of their per-sample losses); see :mod:`mlpcore.run`.
+        """
+        m, n, C = self.m, order.size, self.C
+        taken, total = 0, 0.0
+        for lo in range(start * m, min(stop * m, n), C):  # (the Run ignores overflow)
+            hi = min(lo + C, stop * m, n)
+            X, Y = self._gather(data, order[lo:hi])
+            run = self._single if m == 1 else self._batch
+            t, v = run(X, Y, alpha, limit, flag, safe, start + taken)
+            taken, total = taken + t, total + v
+            if t < -(-(hi - lo) // m):
+                break
+        return taken, total
+
+    def _gather(self, data, idx):
+        r = idx.size
+        X = self.Xr[:r]
+        X[:, :-1] = data.X.T[idx]  # a chunk's copy, cast to the network's dtype
+        if data.T.ndim == 1 and self.L.labels and self.m == 1:
+            return X, data.T[idx].tolist()
+        Y = self.Yr[:r]
+        if data.T.ndim == 1:  # class labels: one-hot rows
+            Y[...] = 0.0
+            Y[np.arange(r), data.T[idx]] = 1.0
+        else:
+            Y[...] = data.T.T[idx]
+        return X, (Y if self.m > 1 else list(Y))
+
+    def _vectors(self):
+        """Work vectors of one sample: z^(k), [a^(k); 1], c dL^(k), c [w | b]^T dL, ..."""
+        s, p, dt = self.s, self.p, self.dt
+        z = [None] + [np.empty(s[k], dt) for k in range(1, p + 1)]
+        aa = [None] + [np.ones(s[k] + 1, dt) for k in range(1, p)]  # [a^(k); 1]
+        av = [None] + [v[:-1] for v in aa[1:]]  # a^(k)
+        d = [None] + [np.empty(s[k], dt) for k in range(1, p + 1)]  # c dL^(k)
+        tt = [None] + [np.empty(s[k] + 1, dt) for k in range(1, p)]  # c [w^(k) | b^(k)]^T dL
+        tv = [None] + [v[:-1] for v in tt[1:]]
+        tmp = [None] + [np.empty(s[k], dt) for k in range(1, p)]
+        return z, aa, av, d, tt, tv, tmp, np.ones(s[p], dt)
+
+    def _single(self, rows, targets, alpha, limit, flag, safe, i0):
+        p = self.p
+        gemv, ger = self.blas.gemv, self.blas.ger
+        WaT, flat, act, gp, one = self.WaT, self.flat, self.act, self.gp, self.L.one
+        z, aa, av, d, tt, tv, tmp, ones = self.vectors
+        zp, dp = z[p], d[p]
+        scratch = np.empty_like(flat) if safe else None
+        taken, total = 0, 0.0
+        for x, y in zip(rows, targets, strict=True):
+            if flag[0]:
+                break
+            if safe:
+                np.copyto(scratch, flat)
+            gemv(1.0, WaT[0], x, 0.0, z[1], 0, 1, 0, 1, 1, 1)  # z = [w | b][a; 1] (eq-forward)
+            for k in range(1, p):
+                act(z[k], av[k])
+                gemv(1.0, WaT[k], aa[k], 0.0, z[k + 1], 0, 1, 0, 1, 1, 1)
+            value, c = one(zp, y, dp, ones)  # dL^(p) = c dp (eq-dLp)
+            if not value <= limit:
+                raise Diverging(i0 + taken, value)
+            c *= alpha
+            for k in range(p - 1, 0, -1):  # eq-dLk with the update of layer k fused in
+                gemv(c, WaT[k], d[k + 1], 0.0, tt[k], 0, 1, 0, 1, 0, 1)  # c w^(k)T dL^(k+1)
+                ger(-c, aa[k], d[k + 1], 1, 1, WaT[k], 0, 0, 1)  # Wa^(k) −= c dL [a; 1]^T
+                gp(tv[k], z[k], av[k], d[k], tmp[k])  # c dL^(k)
+                c = 1.0
+            ger(-c, x, d[1], 1, 1, WaT[0], 0, 0, 1)  # Wa^(0) −= c dL^(1) [x; 1]^T
+            if safe and not np.isfinite(flat).all():
+                flat[...] = scratch  # never keep a non-finite step
+                break
+            taken, total = taken + 1, total + value
+        return taken, total
+
+    def _work(self, r):
+        """Work buffers for a batch of r samples (the last batch may be shorter).
+
+        Hidden layers keep the document's layout, one column per sample: Z[k], D[k] (s_k, r)
+        and A[k] (s_k + 1, r) whose last row is ones. The output layer is kept as rows,
+        Z[p], D[p] (r, s_p), like the targets.
+        """
+        if r not in self._bufs:
+            s, p, dt = self.s, self.p, self.dt
+            col = [None] + [(s[k], r) for k in range(1, p)] + [(r, s[p])]
+            se = np.empty(r, dt)
+            self._bufs[r] = SimpleNamespace(
+                Z=[None] + [np.empty(c, dt) for c in col[1:]],
+                D=[None] + [np.empty(c, dt) for c in col[1:]],
+                A=[None] + [np.ones((s[k] + 1, r), dt) for k in range(1, p)],
+                Tf=[None] + [np.empty((s[k] + 1, r), dt) for k in range(1, p)],
+                tmp=[None] + [np.empty((s[k], r), dt) for k in range(1, p)],
+                se=se, se_col=se[:, None], lse=np.empty(r, dt),
+                ones_p=np.ones(s[p], dt), ones_r=np.ones(r, dt),
+            )  # fmt: skip
+        return self._bufs[r]
+
+    def _batch(self, X, Y, alpha, limit, flag, safe, j0):
+        p, m, WaT, flat = self.p, self.m, self.WaT, self.flat
+        gemm, act, gp, batch = self.blas.gemm, self.act, self.gp, self.L.batch
+        last = p - 1  # the layer whose product gives the output rows
+        scratch = np.empty_like(flat) if safe else None
+        taken, total = 0, 0.0
+        for lo in range(0, X.shape[0], m):
+            if flag[0]:
+                break
+            X0, Yb = X[lo : lo + m], Y[lo : lo + m]
+            r = X0.shape[0]
+            w = self._work(r)
+            Z, A, D, Tf = w.Z, w.A, w.D, w.Tf
+            if safe:
+                np.copyto(scratch, flat)
+            # forward (eq-forward) for every sample at once; gemm takes Fortran-order views
+            if p == 1:
+                gemm(1.0, WaT[0], X0.T, 0.0, Z[1].T, 1, 0, 1)
+            else:
+                gemm(1.0, X0.T, WaT[0], 0.0, Z[1].T, 1, 0, 1)
+            for k in range(1, p):
+                act(Z[k], A[k][:-1])
+                if k < last:
+                    gemm(1.0, A[k].T, WaT[k], 0.0, Z[k + 1].T, 0, 0, 1)
+                else:
+                    gemm(1.0, WaT[k], A[k].T, 0.0, Z[k + 1].T, 1, 1, 1)
+            value = batch(Z[p], Yb, D[p], w)  # dL^(p) of each sample, as rows (eq-dLp)
+            if not value / r <= limit:
+                raise Diverging(j0 + taken, value / r)
+            c = alpha / r  # the mean gradient (eq-minibatch)
+            for k in range(p - 1, 0, -1):  # eq-dLk, the update of layer k fused in (beta = 1)
+                rows = int(k == last)  # dL^(p) is stored as rows
+                gemm(c, D[k + 1].T, WaT[k], 0.0, Tf[k].T, rows, 1, 1)  # c w^(k)T dL^(k+1)
+                gemm(-c, A[k].T, D[k + 1].T, 1.0, WaT[k], 1, rows, 1)  # Wa −= c dL [A; 1]^T
+                gp(Tf[k][:-1], Z[k], A[k][:-1], D[k], w.tmp[k])
+                c = 1.0
+            gemm(-c, X0.T, D[1].T, 1.0, WaT[0], 0, int(p == 1), 1)  # Wa^(0) −= c dL [X; 1]^T
+            if safe and not np.isfinite(flat).all():
+                flat[...] = scratch
+                break
+            taken, total = taken + 1, total + value
+        return taken, total
