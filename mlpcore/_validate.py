@@ -103,6 +103,35 @@ def check_seed(seed, name: str = "seed") -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def check_labels(labels, n_classes: int) -> np.ndarray:
+    """Class labels as a 1-D int array, each in 0..n_classes-1.
+
+    Whole numbers stored as floats (3.0) are class labels too; 2.5 is not.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be 1-D (one class per sample), got shape {labels.shape}")
+    if labels.size and labels.dtype.kind not in "iuf":
+        raise TypeError(f"labels must be integers (class indices), got dtype {labels.dtype}")
+    if labels.size and labels.dtype.kind == "f":
+        whole = np.isfinite(labels) & (labels == np.round(labels))
+        if not whole.all():
+            i = int(np.argmin(whole))
+            raise TypeError(
+                f"labels must be integers (class indices 0..{n_classes - 1}), got labels[{i}] = "
+                f"{labels[i]}; real-valued targets go in a 2-D Y of shape (s_p, n)"
+            )
+        labels = labels.astype(np.int64)
+    bad = (labels < 0) | (labels >= n_classes)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"class label out of range: labels[{i}] = {labels[i]}, expected 0..{n_classes - 1} "
+            f"(s_p = {n_classes} outputs)"
+        )
+    return labels
+
+
 def check_columns(X: np.ndarray, Y: np.ndarray, s0: int, sp: int) -> int:
     """Check a data set given as columns: X is (s0, n), Y is (sp, n), n >= 1. Return n."""
     check_shape_rows("X", X, s0, "s[0]")

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._optional import require
-from ._validate import as_array, check_positive_int, check_real, check_seed
+from ._validate import as_array, check_labels, check_positive_int, check_real, check_seed
 
 
 class DataSet(NamedTuple):
@@ -42,30 +42,7 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
 
     Returns shape (n_classes, n). A label outside 0..n_classes-1 raises ValueError.
     """
-    n_classes = check_positive_int("n_classes", n_classes)
-    labels = np.asarray(labels)
-    if labels.ndim != 1:
-        raise ValueError(f"labels must be 1-D (one class per sample), got shape {labels.shape}")
-    if labels.size and not (
-        np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.floating)
-    ):
-        raise TypeError(f"labels must be integers (class indices), got dtype {labels.dtype}")
-    if labels.size and not np.issubdtype(labels.dtype, np.integer):
-        # Whole numbers stored as floats (3.0) are class labels too; 2.5 is not.
-        whole = np.isfinite(labels) & (labels == np.round(labels))
-        if not whole.all():
-            i = int(np.argmin(whole))
-            raise TypeError(
-                f"labels must be integers (class indices 0..{n_classes - 1}), got labels[{i}] = "
-                f"{labels[i]}; real-valued targets go in a 2-D Y of shape (s_p, n)"
-            )
-        labels = labels.astype(np.int64)
-    bad = (labels < 0) | (labels >= n_classes)
-    if bad.any():
-        raise ValueError(
-            f"class label out of range: labels[{int(np.argmax(bad))}] = {labels[bad][0]}, "
-            f"expected 0..{n_classes - 1} (s_p = {n_classes} outputs)"
-        )
+    labels = check_labels(labels, check_positive_int("n_classes", n_classes))
     Y = np.zeros((n_classes, labels.size))
     Y[labels, np.arange(labels.size)] = 1.0
     return Y

@@ -25,7 +25,16 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ._validate import as_array, as_columns, check_alpha, check_columns, check_positive_int
+from ._checks import check_loss_output
+from ._validate import (
+    as_array,
+    as_columns,
+    check_alpha,
+    check_columns,
+    check_labels,
+    check_positive_int,
+    check_seed,
+)
 from .backward import backward
 from .fast import Fast
 from .forward import check_input, forward
@@ -185,13 +194,14 @@ def sgd(
     of it is made.
     """
     loss, alpha = get_loss(loss), check_alpha(alpha)
+    check_loss_output(loss, net.s[-1])
     epochs = check_positive_int("epochs", epochs, minimum=0)
     batch_size = check_positive_int("batch_size", batch_size)
     Backend, limit = _choice("backend", backend, BACKENDS), _check_limit(loss_limit)
     history = History(alpha=alpha, batch_size=batch_size, epoch_loss=epoch_loss)
     _choice("epoch_loss", epoch_loss, EPOCH_LOSSES)
     data = _training_data(net, X, Y, loss, layout, for_sgd=True)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed)
     with Run(Backend, net, data, loss, history, progress) as run:
         order = rng.permutation(data.n) if shuffle else np.arange(data.n)
         limit = run.start(order, limit)
@@ -230,26 +240,15 @@ def _training_data(net, X, Y, loss, layout, for_sgd=False) -> SimpleNamespace:
     if X.shape[1] == 0:
         raise ValueError("the data set is empty: X has 0 columns (samples are columns, n >= 1)")
     Y = np.asarray(Y)
-    if Y.ndim == 1 and np.issubdtype(Y.dtype, np.integer):
-        T = _labels(Y, net.s[-1])
-        check_columns(X, Y[None, :], net.s[0], 1)
+    if Y.ndim == 1 and Y.dtype.kind in "iuf":  # class labels, 3.0 counting as 3
+        T = check_labels(Y, net.s[-1])
+        check_columns(X, T[None, :], net.s[0], 1)
     else:
         T = _targets(Y, X, net, loss, layout, for_sgd)
     for k in range(net.p if for_sgd else 0):
         if not (np.isfinite(net.w[k]).all() and np.isfinite(net.b[k]).all()):
             raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
     return SimpleNamespace(X=X, T=T, n=X.shape[1])
-
-
-def _labels(labels, sp: int):
-    bad = (labels < 0) | (labels >= sp)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(
-            f"class label out of range: labels[{i}] = {labels[i]}, expected 0..{sp - 1} "
-            f"(s_p = {sp} outputs)"
-        )
-    return labels
 
 
 def _targets(Y, X, net, loss, layout, for_sgd: bool):

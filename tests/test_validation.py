@@ -348,12 +348,6 @@ def test_softmax_cross_entropy_needs_two_outputs():
     check_loss_output(m.squared_error, 1)
 
 
-# Where training meets these checks: mlpcore/train.py belongs to the engine branch. These pass
-# once sgd routes 1-D float labels to one_hot, calls check_loss_output and check_seed.
-TRAIN_WIRING = "needs mlpcore/train.py to call data.one_hot / check_loss_output / check_seed"
-
-
-@pytest.mark.xfail(reason=TRAIN_WIRING, strict=False)
 def test_sgd_takes_whole_number_float_labels_and_refuses_halves(net):
     X, _ = good_data()
     labels = np.array([0, 1, 1, 0, 1])
@@ -365,7 +359,6 @@ def test_sgd_takes_whole_number_float_labels_and_refuses_halves(net):
         m.sgd(net, X, np.array([0, 0.5, 1, 0, 1]), "softmax_cross_entropy", 0.1, progress=False)
 
 
-@pytest.mark.xfail(reason=TRAIN_WIRING, strict=False)
 def test_sgd_refuses_softmax_cross_entropy_on_one_output_and_bad_seeds():
     net = m.Network((2, 3, 1), seed=0)
     X = np.zeros((2, 4))
