@@ -281,12 +281,13 @@ export function formatG(x, precision = 6) {
   return `${strip(mant)}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
 }
 
-/** mlpcore.train.DivergenceError's message, word for word. */
-export function divergenceMessage(alpha, epoch, sample, value) {
+/** mlpcore.run.DivergenceError's message, word for word (limit: null when none was passed). */
+export function divergenceMessage(alpha, epoch, sample, value, limit = null) {
+  const above = limit === null ? "" : `, above the loss limit ${formatG(limit, 3)}`;
   return (
     `training diverged with alpha=${formatG(alpha)} in epoch ${epoch} (sample ${sample} of that ` +
-    `epoch): the loss became ${formatG(value, 3)}. The parameters of the last finite step were ` +
-    "kept. Try a smaller alpha."
+    `epoch): the loss became ${formatG(value, 3)}${above}. The parameters of the last finite ` +
+    "step were kept. Try a smaller alpha."
   );
 }
 
@@ -357,13 +358,13 @@ export class Trainer {
     const trace = forward(this.net, b.X, b.r);
     const p = this.net.s.length - 1;
     const value = loss(this.lossName, b.Y, trace.z[p], this.net.s[p], b.r) / b.r;
-    if (!(value <= this.limit)) return this.diverge(this.pos, value);
+    if (!(value <= this.limit)) return this.diverge(this.pos, value, null, this.limit);
     const grads = backward(this.net, trace, b.Y, this.lossName, b.r);
     const c = this.alpha / b.r;
     if (!updateFinite(this.net, grads, c)) {
       const next = copyNetwork(this.net);
       update(next, grads, c);
-      return this.diverge(this.pos, this.laterFailure(next, this.pos + b.r));
+      return this.diverge(this.pos, this.laterFailure(next, this.pos + b.r), null, this.limit);
     }
     update(this.net, grads, c);
     this.steps += 1;
@@ -371,7 +372,7 @@ export class Trainer {
     const out = { value, idx: b.idx, trace, grads, epochEnd: false };
     if (this.pos >= this.data.n) {
       const full = this.fullLoss();
-      if (!(full <= this.limit)) return this.diverge(this.data.n, full, out);
+      if (!(full <= this.limit)) return this.diverge(this.data.n, full, out, this.limit);
       this.history.push(full);
       if (this.climb !== null && full > this.climb * this.history[0]) return this.diverge(this.data.n, full, out);
       this.epoch += 1;
@@ -397,8 +398,9 @@ export class Trainer {
     return Infinity;
   }
 
-  diverge(sample, value, out = null) {
-    const message = divergenceMessage(this.alpha, this.epoch, sample, value);
+  /** Stop: sgd's DivergenceError names the loss limit; the playground's climb rule does not. */
+  diverge(sample, value, out = null, limit = null) {
+    const message = divergenceMessage(this.alpha, this.epoch, sample, value, limit);
     this.diverged = { epoch: this.epoch, sample, value, message };
     return out;
   }
