@@ -55,7 +55,7 @@ def time_workload(wl, names, rounds, ctl) -> dict:
     import mlpcore
 
     rows, labels = peers.make_data(wl)
-    steps = len(labels) // wl["m"]
+    steps = len(labels) // wl["m"] * wl["epochs"]  # B: its steps; A and tiny: whole epochs
     start = mlpcore.Network(wl["s"], g=wl["g"], seed=0, dtype=wl["dtype"])
     runners = {}
     for name in names:
