@@ -8,10 +8,11 @@ STAMP  := $(VENV)/.installed
 SHELL  := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
-.PHONY: help install book test lint format lab bench clean sync
+.PHONY: help install book pdf test lint format lab bench clean sync
 
 help:
 	@echo "make book   - install into .venv, execute every lesson, build the HTML book"
+	@echo "make pdf    - the whole book as one PDF (after make book), linked from the book"
 	@echo "make test   - everything CI checks: lint, unit tests, notebooks, browser tests"
 	@echo "make lab    - open the lessons in JupyterLab"
 	@echo "make bench  - speed against scikit-learn and PyTorch (installs the peers)"
@@ -36,13 +37,18 @@ format: $(STAMP)
 
 # One pytest run: unit tests, then every lesson executed by nbval (its own asserts count).
 # The book is built first: tests/test_book.py opens every page of it in a browser.
-test: $(STAMP) lint book
+test: $(STAMP) lint book pdf
 	$(VENV)/bin/pytest tests notebooks --nbval-lax
 
 # book/build.sh: vendor MathJax and the widget manager from npm (once), generate the equation
 # index and API pages, execute every lesson, build with warnings as errors.
 book: $(STAMP)
 	VENV=$(VENV) book/build.sh
+
+# The book printed by Chromium from its single-page build (book/print_pdf.py): the lessons come
+# from the execution cache that `make book` filled.
+pdf: book
+	$(PY) book/print_pdf.py
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks

@@ -134,7 +134,21 @@ def allow_parallel_reads(app: Sphinx) -> None:
         extension.parallel_read_safe = True
 
 
+def feedback_only_with_a_repository(app: Sphinx, config) -> None:
+    """The "open an issue" button of every page, only when a repository is configured.
+
+    The hook for the repository's one home: whatever sets ``html_theme_options
+    ["repository_url"]`` (today ``repository: url:`` in _config.yml) turns the feedback button on;
+    an empty URL turns it off, so no page links to an issue tracker that does not exist.
+    """
+    options = config.html_theme_options
+    if not str(options.get("repository_url") or "").strip():
+        options["use_issues_button"] = False
+        options["use_repository_button"] = False
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", feedback_only_with_a_repository)
     app.set_html_assets_policy("always")
     app.connect("builder-inited", allow_parallel_reads)
     # Before Sphinx's title collector (priority 500) records the title for the sidebar.
