@@ -15,6 +15,9 @@ After the HTML is written (``build-finished``):
 Images: a figure made by ``mlpcore.course.figures.show`` carries its description inside the file
 (SVG ``<title>``/``<desc>``); an output image with no alt text gets that description (MyST-NB
 would otherwise use the file path).
+
+About 230 lines: four independent post-build steps (maps, icons, CSS, widgets) and the alt-text
+hook, kept in one extension because they share the site walk; each is one function.
 """
 
 from __future__ import annotations
@@ -191,16 +194,30 @@ def _purge_rules(rules, tokens: set[str]) -> str:
 
 
 def purge_theme_css(out: Path) -> None:
-    """Drop the theme's CSS rules whose selectors name a class the site never uses (most of
-    Bootstrap, and one rule per Font Awesome icon): 397 KB loaded by every page."""
+    """Drop the CSS rules whose selectors name a class the site never uses: most of Bootstrap
+    and one rule per Font Awesome icon in the theme's CSS (397 KB, loaded by every page), the
+    output styles MyST-NB ships for every kind of output."""
     import tinycss2
 
-    path = out / "_static" / "styles" / "pydata-sphinx-theme.css"
-    if not path.is_file():
-        return
+    static = out / "_static"
     tokens = _used_tokens(out)
-    rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"))
-    path.write_text(_purge_rules(rules, tokens), encoding="utf-8")
+    for path in [static / "styles" / "pydata-sphinx-theme.css", *static.glob("mystnb.*.css")]:
+        if path.is_file():
+            rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"))
+            path.write_text(_purge_rules(rules, tokens), encoding="utf-8")
+
+
+# MyST-NB's folded cells: <summary aria-label="Toggle hidden content"> around the visible text
+# "Show code cell content", which axe reports (label-content-name-mismatch, serious). Without the
+# label, the visible text is the accessible name.
+_SUMMARY_LABEL = ' aria-label="Toggle hidden content"'
+
+
+def name_folded_cells_by_their_text(out: Path) -> None:
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if _SUMMARY_LABEL in text:
+            page.write_text(text.replace(_SUMMARY_LABEL, ""), encoding="utf-8")
 
 
 def slim_site(app: Sphinx, exception: Exception | None) -> None:
@@ -211,6 +228,7 @@ def slim_site(app: Sphinx, exception: Exception | None) -> None:
         source_map.unlink()
     subset_icon_fonts(out)
     purge_theme_css(out)
+    name_folded_cells_by_their_text(out)
     shutil.rmtree(out / "_static" / "locales", ignore_errors=True)
     if not any(WIDGET_STATE in p.read_text(encoding="utf-8") for p in out.rglob("*.html")):
         for name in ("html-manager", "requirejs", "widgets-require-paths.js"):

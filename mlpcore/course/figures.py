@@ -9,6 +9,9 @@ records the smallest font of the figure (``data-smallest-font-pt``), which the b
 test scales to the width the page shows the figure at.
 
 This module imports matplotlib; the core modules never import it.
+
+About 240 lines, over the usual 200: ``draw_network``'s docstring alone is 40 (its parameters
+are the figure's vocabulary); the drawing itself is in :mod:`mlpcore.course.network_diagram`.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ def _axes(ax, figsize):
 
 def plain(text: str) -> str:
     """Mathtext written for a reader of alt text: "$dL^{(k)}_i$" -> "dL(k)_i"."""
+    text = re.sub(r"\\[,;: !]", " ", text)  # TeX spaces
     text = re.sub(r"\\(mathrm|operatorname|mathbb)\{([^}]*)\}", r"\2", text)
     return re.sub(r"[$\\{}^]", "", text).replace("  ", " ").strip()
 

@@ -6,6 +6,8 @@
 captions of the document's notation).
 It records a plain-language description of what it drew (:func:`mlpcore.course.figures.describe`),
 which becomes the figure's alt text in the book.
+
+About 225 lines: the four drawing steps and the description, one short function each.
 """
 
 from __future__ import annotations
