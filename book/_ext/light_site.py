@@ -102,6 +102,11 @@ def _used_icon_codepoints(out: Path) -> set[int]:
     )
     used = {codes[n] for n in set(re.findall(r"\bfa-([a-z0-9-]+)", text)) if n in codes}
     used |= {int(c, 16) for c in re.findall(r'--pst-icon-[a-z-]+:"\\([0-9a-f]{4})"', css)}
+    # Icons written straight into other style sheets (sphinx-exercise, the book theme).
+    for sheet in (out / "_static").rglob("*.css"):
+        if sheet.name != "pydata-sphinx-theme.css" and "mathjax" not in sheet.parts:
+            text = sheet.read_text(encoding="utf-8", errors="ignore")
+            used |= {int(c, 16) for c in re.findall(r'content:\s*"\\([ef][0-9a-f]{3})"', text)}
     return used
 
 
@@ -188,6 +193,8 @@ def _purge_rules(rules, tokens: set[str]) -> str:
             inner = _purge_rules(tinycss2.parse_rule_list(rule.content), tokens)
             if inner:
                 kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
+        elif rule.type == "at-rule" and "fontawesome" in tinycss2.serialize([rule]):
+            continue  # the icon fonts: _static/icons.css declares their subsets
         elif rule.type in ("qualified-rule", "at-rule"):
             kept.append(tinycss2.serialize([rule]))
     return "".join(kept)
@@ -230,7 +237,17 @@ def slim_site(app: Sphinx, exception: Exception | None) -> None:
     purge_theme_css(out)
     name_folded_cells_by_their_text(out)
     shutil.rmtree(out / "_static" / "locales", ignore_errors=True)
-    if not any(WIDGET_STATE in p.read_text(encoding="utf-8") for p in out.rglob("*.html")):
+    widget_pages = [p for p in out.rglob("*.html") if WIDGET_STATE in p.read_text(encoding="utf-8")]
+    # The html-manager's own icon font (Font Awesome 4, for widget buttons) is asked for relative
+    # to the page, at @jupyter-widgets/<hash>.woff2, since the theme's icon script no longer
+    # redraws those icons: give each widget page's folder a copy of the manager's fonts.
+    manager = out / "_static" / "html-manager"
+    for folder in {p.parent for p in widget_pages}:
+        fonts = folder / "@jupyter-widgets"
+        fonts.mkdir(exist_ok=True)
+        for font in manager.glob("*.woff2"):
+            shutil.copy2(font, fonts / font.name)
+    if not widget_pages:
         for name in ("html-manager", "requirejs", "widgets-require-paths.js"):
             path = out / "_static" / name
             if path.is_dir():
