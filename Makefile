@@ -8,10 +8,11 @@ STAMP  := $(VENV)/.installed
 SHELL  := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
-.PHONY: help install book test test-fast check unit lessons browser lint format lab bench clean sync
+.PHONY: help install book pdf test test-fast check unit lessons browser lint format lab bench clean sync
 
 help:
 	@echo "make book      - install into .venv, execute every lesson, build the HTML book"
+	@echo "make pdf       - the whole book as one PDF (after make book), linked from the book"
 	@echo "make test      - everything CI checks, in stages, cheapest first (each one timed):"
 	@echo "                 1 check (lint, generated files up to date), 2 unit tests,"
 	@echo "                 3 lessons (the book build executes each lesson once), 4 browser tests"
@@ -64,13 +65,19 @@ unit: $(STAMP)
 lessons: book
 	$(PYTEST) -q --nbval-lax notebooks
 
-browser: $(STAMP)
+# The browser tests read the built book and its PDF (printed by Chromium: a browser step too).
+browser: $(STAMP) pdf
 	$(PYTEST) tests -q -m browser
 
 # book/build.sh: vendor MathJax and the widget manager from npm (once), generate the equation
 # index and API pages, execute every lesson, build with warnings as errors.
 book: $(STAMP)
 	VENV=$(VENV) book/build.sh
+
+# The book printed by Chromium from its single-page build (book/print_pdf.py): the lessons come
+# from the execution cache that `make book` filled.
+pdf: book
+	$(PY) book/print_pdf.py
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks

@@ -22,4 +22,7 @@ if [[ "$(cat book/_build/.cache-key 2>/dev/null)" != "$key" ]]; then
     echo "$key" >book/_build/.cache-key
 fi
 
+# A clean output folder: Sphinx never deletes a file it no longer writes, and the site must ship
+# only what this build made (the lessons' executed outputs stay cached in book/_build).
+rm -rf book/_build/html
 "$VENV/bin/python" book/jb_build.py build book --path-output book -W -n --keep-going --all

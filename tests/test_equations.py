@@ -1,19 +1,22 @@
 """The equation registry (mlpcore.course.equations) ties every label to code, a test and a lesson.
 
-It fails when an entry lacks one of them: the function is not importable or its docstring
-does not name the label; the test file does not exist or does not define the test function;
-the lesson does not define the label in a ``{math}`` block. It also fails when a lesson uses
-a label (``:label: eq-...`` or ``{eq}`eq-...` ``) that the registry does not know.
+It fails when an entry lacks one of them: the function is not importable (``pkgutil``) or its
+docstring does not name the label; the test named for it in ``tests/equation_tests.py`` does not
+exist; the lesson does not define the label in a ``{math}`` block. It also fails when a lesson
+uses a label (``:label: eq-...`` or ``{eq}`eq-...` ``) that the registry does not know.
 """
 
 import ast
+import importlib.util
 import inspect
+import pkgutil
 import re
 from pathlib import Path
 
 import pytest
+from equation_tests import TESTS
 
-from mlpcore.course.equations import BY_LABEL, EQUATIONS, Equation, index_markdown, resolve
+from mlpcore.course.equations import BY_LABEL, EQUATIONS, Equation
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(p for p in (ROOT / "notebooks").glob("*.md") if p.name != "README.md")
@@ -36,17 +39,18 @@ def test_registry_is_well_formed():
     assert len(BY_LABEL) == len(EQUATIONS), "a label is registered twice"
     for e in EQUATIONS:
         assert isinstance(e, Equation)
-        for field in ("label", "section", "title", "latex", "function", "test", "lesson"):
+        for field in ("label", "section", "title", "latex", "function", "lesson"):
             assert str(getattr(e, field)).strip(), f"{e.label}: empty {field}"
         assert re.fullmatch(r"eq-[\w-]+", e.label), e.label
-        assert "|" not in e.latex, f"{e.label}: '|' would break the index table"
-        assert "::" in e.test, f"{e.label}: test must be a pytest node id, got {e.test!r}"
+        assert not re.search(r"\w\^\(", e.title), f"{e.label}: raw text math in {e.title!r}"
+    assert set(TESTS) == set(BY_LABEL), "tests/equation_tests.py must name a test per label"
+    assert all("::" in t for t in TESTS.values()), "a test must be a pytest node id"
 
 
 @pytest.mark.parametrize("label", LABELS)
 def test_function_is_importable_and_names_the_label(label):
     e = BY_LABEL[label]
-    obj = resolve(e.function)
+    obj = pkgutil.resolve_name(e.function)
     assert callable(obj), f"{e.function} is not callable"
     doc = inspect.getdoc(obj)
     assert names_label(doc, label), f"the docstring of {e.function} does not name {label}"
@@ -54,8 +58,7 @@ def test_function_is_importable_and_names_the_label(label):
 
 @pytest.mark.parametrize("label", LABELS)
 def test_the_test_exists(label):
-    e = BY_LABEL[label]
-    file_part, *names = e.test.split("::")
+    file_part, *names = TESTS[label].split("::")
     path = ROOT / file_part
     assert path.is_file(), f"{label}: test file {file_part} does not exist"
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -93,19 +96,39 @@ def test_every_label_used_in_a_lesson_is_registered():
     assert not missing, f"labels used in lessons but not in mlpcore.course.equations: {missing}"
 
 
-def test_index_page_lists_every_equation():
-    page = index_markdown()
+def _build_pages():
+    spec = importlib.util.spec_from_file_location("build_pages", ROOT / "book" / "build_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_index_page_lists_every_equation_in_document_order():
+    page = _build_pages().equations_markdown()
     assert page.startswith("# Equation index\n")
-    header = "| Label | Section | Equation | Function | Test | Lesson |"
-    assert header in page
-    rows = [line for line in page.splitlines() if line.startswith("| {eq}`")]
+    rows = page.split("\n* - ")[2:]  # after the header row
     assert len(rows) == len(EQUATIONS)
-    for e, row in zip(EQUATIONS, rows, strict=True):
-        assert row.count("|") == header.count("|"), f"{e.label}: the row has the wrong cells"
-        assert f"{{eq}}`{e.label}`" in row
-        assert f"`{e.function}`" in row and f"`{e.test}`" in row
-        lesson = e.lesson.removesuffix(".md")
-        assert f"{{doc}}`{lesson.split('/')[-1]} <{lesson}>`" in row
+    sections = [row.splitlines()[1].removeprefix("  - ") for row in rows]
+    numbers = [[int(n) for n in re.findall(r"\d+", s_)[:2]] for s_ in sections]
+    assert numbers == sorted(numbers), f"not in the document's order: {sections}"
+    for e in EQUATIONS:
+        row = next(r for r in rows if f"`{e.label}`" in r)
+        assert f"`{e.function}`" in row
+        assert f"({e.lesson.removesuffix('.md')}.md)" in row, f"{e.label}: no link to its lesson"
+        assert "_" not in row.splitlines()[-1].split("](")[0], f"{e.label}: lesson named by stem"
+    playground = next(r for r in rows if "eq-step-contraction" in r)
+    assert "{eq}" not in playground, "an equation of the unnumbered playground shows as (1)"
+
+
+def test_section_order_is_numeric():
+    key = _build_pages()._section_key
+    assert sorted(["3.9", "3.10", "3.3", "2 (batch)", "2"], key=key) == [
+        "2",
+        "2 (batch)",
+        "3.3",
+        "3.9",
+        "3.10",
+    ]
 
 
 def test_names_label_is_strict():

@@ -1,6 +1,6 @@
 """Tests for the registered equations that no other test file verifies directly.
 
-Each test is the one that ``mlpcore.course.equations`` names for its label. The references here are
+Each test is the one that ``tests/equation_tests.py`` names for its label. The references here are
 written with plain numpy (b + w @ a, explicit loops, own central differences), not with the
 function under test.
 """

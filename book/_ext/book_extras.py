@@ -158,8 +158,22 @@ def drop_unused_widget_manager(app: Sphinx, pagename, templatename, context, doc
     ]
 
 
+def feedback_only_with_a_repository(app: Sphinx, config) -> None:
+    """The "open an issue" button of every page, only when a repository is configured.
+
+    The hook for the repository's one home: whatever sets ``html_theme_options
+    ["repository_url"]`` (today ``repository: url:`` in _config.yml) turns the feedback button on;
+    an empty URL turns it off, so no page links to an issue tracker that does not exist.
+    """
+    options = config.html_theme_options
+    if not str(options.get("repository_url") or "").strip():
+        options["use_issues_button"] = False
+        options["use_repository_button"] = False
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("live_site")  # the live playground of lesson 07 (book/_ext/live_site.py)
+    app.connect("config-inited", feedback_only_with_a_repository)
     app.set_html_assets_policy("always")
     app.connect("builder-inited", allow_parallel_reads)
     # Before Sphinx's title collector (priority 500) records the title for the sidebar.

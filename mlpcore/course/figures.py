@@ -1,11 +1,41 @@
 """Figures for the lessons: the network diagram of section 1, loss curves, decision boundaries.
 
+Every figure a lesson shows goes through :func:`show`, which hands it to the notebook as SVG
+whose text stays text (``svg.fonttype: none``) and which carries its description: a ``<title>``
+and ``<desc>`` made from the data (what :func:`describe` recorded while drawing, or the ``alt``
+the lesson computes). The book turns that description into the image's alt text
+(``book/_ext/light_site.py``), so that no figure is described by its file name. ``show`` also
+records the smallest font of the figure (``data-smallest-font-pt``), which the book's browser
+test scales to the width the page shows the figure at.
+
 This module imports matplotlib; the core modules never import it.
+
+About 240 lines, over the usual 200: ``draw_network``'s docstring alone is 40 (its parameters
+are the figure's vocabulary); the drawing itself is in :mod:`mlpcore.course.network_diagram`.
 """
 
 from __future__ import annotations
 
+import io
+import re
+from html import escape
+
 import numpy as np
+
+from .network_diagram import (
+    describe_network,
+    draw_edges,
+    draw_labels,
+    draw_marked_edge,
+    draw_nodes,
+    network_layout,
+)
+
+# Text of a figure is at least this size (pt). A figure at most COLUMN_IN wide is shown at its own
+# size (1 pt = 4/3 px), so 10 pt is 13.3 px: above 80 % of the book's 16 px body text.
+MIN_FONT_PT = 10
+COLUMN_IN = 7.0
+_SVG_STYLE = {"svg.fonttype": "none", "svg.hashsalt": "mlpcore"}
 
 
 def _axes(ax, figsize):
@@ -16,23 +46,70 @@ def _axes(ax, figsize):
     return ax.figure, ax
 
 
-def _shown(n: int, max_nodes: int) -> list[int | None]:
-    """Indices of the nodes drawn for a layer of n nodes; None marks an ellipsis."""
-    if n <= max_nodes:
-        return list(range(n))
-    head = (max_nodes - 1) // 2
-    return list(range(head)) + [None] + list(range(n - (max_nodes - 1 - head), n))
+def plain(text: str) -> str:
+    """Mathtext written for a reader of alt text: "$dL^{(k)}_i$" -> "dL(k)_i"."""
+    text = re.sub(r"\\[,;: !]", " ", text)  # TeX spaces
+    text = re.sub(r"\\(mathrm|operatorname|mathbb)\{([^}]*)\}", r"\2", text)
+    return re.sub(r"[$\\{}^]", "", text).replace("  ", " ").strip()
 
 
-def _layer_text(k: int, p: int, sk: int) -> str:
-    """The caption under layer k: its role, its size s_k and the arrays that live on it."""
-    if k == 0:
-        role, arrays = "input", r"a^{(0)} = x"
-    elif k == p:
-        role, arrays = "output", rf"z^{{({k})}} = y_{{\mathrm{{pred}}}}"
-    else:
-        role, arrays = "hidden", rf"z^{{({k})}},\ a^{{({k})}}"
-    return f"layer {k} ({role})\n$s_{{{k}}} = {sk}$\n" + rf"${arrays} \in \mathbb{{R}}^{{{sk}}}$"
+def describe(fig, text: str) -> None:
+    """Record one sentence of what ``fig`` shows; :func:`show` joins them into its alt text."""
+    parts = fig.__dict__.setdefault("_course_description", [])
+    parts.append(plain(text))
+
+
+def description(fig) -> str:
+    return "; ".join(fig.__dict__.get("_course_description", []))
+
+
+def smallest_font(fig) -> float:
+    """The smallest font size (pt) of the visible, non-empty text of ``fig``."""
+    from matplotlib.text import Text
+
+    sizes = [
+        t.get_fontsize()
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and t.get_figure() is not None
+    ]
+    return float(min(sizes)) if sizes else float("inf")
+
+
+def to_svg(fig, alt: str) -> str:
+    """``fig`` as SVG text: real text, no date (so a rebuild gives the same file), and the
+    description as <title>/<desc>."""
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context(_SVG_STYLE):
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    svg = buf.getvalue()
+    head = (
+        f'<svg role="img" aria-label="{escape(alt)}" '
+        f'data-smallest-font-pt="{smallest_font(fig):g}" '
+    )
+    svg = svg.replace("<svg ", head, 1)
+    first = svg.index(">", svg.index("<svg ")) + 1
+    alt_text = escape(alt, quote=False)
+    return svg[:first] + f"\n <title>{alt_text}</title>\n <desc>{alt_text}</desc>" + svg[first:]
+
+
+def show(fig, alt: str | None = None) -> None:
+    """Display ``fig`` as an SVG that carries its description, and close it.
+
+    ``alt`` is the description computed by the lesson (from its data); without it, what the
+    figure helpers recorded with :func:`describe`. A figure with neither is an error: every
+    figure of the book has a description.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import SVG, display
+
+    text = "; ".join(t for t in (alt and plain(alt), description(fig)) if t)
+    if not text:
+        raise ValueError("show(fig, alt=...): the figure has no description; pass alt")
+    svg = to_svg(fig, text)
+    plt.close(fig)
+    display(SVG(svg))
 
 
 def draw_network(
@@ -59,7 +136,8 @@ def draw_network(
     Below layer k the caption gives its role, $s_k$ and the arrays that live on it
     ($a^{(0)} = x$, $z^{(k)}$ and $a^{(k)}$, $z^{(p)} = y_\mathrm{pred}$); between layers k
     and k+1 it gives $w^{(k)} \in \mathbb{R}^{s_{k+1} \times s_k}$ and
-    $b^{(k)} \in \mathbb{R}^{s_{k+1}}$.
+    $b^{(k)} \in \mathbb{R}^{s_{k+1}}$. The steps are the functions of
+    :mod:`mlpcore.course.network_diagram`: layout, edges, nodes, labels.
 
     Parameters
     ----------
@@ -68,153 +146,49 @@ def draw_network(
     w : optional list of p arrays (s_{k+1}, s_k); edge widths then show |w_ij^(k)|, red for
         positive and blue for negative weights
     node_values : optional list of p+1 entries, entry k an array (s_k,) or None; neuron i of
-        layer k is shaded by its value (for example dL^(k) during backpropagation), blue for
-        negative and red for positive
+        layer k is shaded by its value (for example dL^(k) during backpropagation)
     labels : write the layer captions and the arrays w^(k), b^(k) between layers
     max_nodes : a wider layer is drawn with its first and last neurons and an ellipsis
     title : the axes title
     figsize : size of the new figure when ``ax`` is None
     highlight : keyword only; k in 0..p-1, or a collection of such k: draw the edges of those
-        w^(k) strongly and all others faintly (an empty collection makes every edge faint)
-    direction : keyword only; "forward" or "backward": which way the arrows on the highlighted
-        edges point (k → k+1, as in z^(k+1) = h_k(...), or k+1 → k, as in the recursion for dL^(k))
+        w^(k) strongly and all others faintly
+    direction : keyword only; "forward" or "backward": which way the highlighted edges point
     show_values : keyword only; also write each node value (2 significant digits) on the neuron
-    vmax : keyword only; the colour scale runs over [−vmax, vmax]; by default the largest |value|,
-        so pass the same vmax to several panels to compare them
+    vmax : keyword only; the colour scale runs over [−vmax, vmax]; by default the largest |value|
     colorbar : keyword only; draw a colour bar when ``node_values`` is given
     value_label : keyword only; the colour bar's label
     index_labels : keyword only; write the document's neuron index i = 1..s_k inside each neuron
-        (when its value is not written there)
     mark_edge : keyword only; ``(k, i, j)`` with the document's 1-based i, j: draw the edge of
-        w_{i,j}^(k), from neuron j of layer k to neuron i of layer k+1, in black and name it
+        w_{i,j}^(k) in black and name it
 
-    Returns the matplotlib Figure.
+    Returns
+    -------
+    matplotlib.figure.Figure
+        the figure, with its description recorded (:func:`describe`)
     """
     import matplotlib.pyplot as plt
-    from matplotlib.colors import TwoSlopeNorm
 
-    s = tuple(int(v) for v in s)
-    p = len(s) - 1
-    if p < 1:
-        raise ValueError(f"s (the layer sizes) needs at least s_0 and s_1, got {s}")
-    if w is not None and len(w) != p:
-        raise ValueError(f"w must hold p = {p} arrays w[0..p-1], got {len(w)}")
-    if node_values is not None and len(node_values) != p + 1:
-        raise ValueError(
-            f"node_values must hold p+1 = {p + 1} entries (k = 0..p), got {len(node_values)}"
-        )
-    if highlight is not None:
-        strong = {int(highlight)} if np.ndim(highlight) == 0 else {int(k) for k in highlight}
-        if not all(0 <= k < p for k in strong):
-            raise ValueError(
-                f"highlight must be weight indices k in 0..p-1 = {p - 1}, got {highlight}"
-            )
-    if direction not in ("forward", "backward"):
-        raise ValueError(f"direction must be 'forward' or 'backward', got {direction!r}")
+    layout = network_layout(s, max_nodes)
     fig, ax = _axes(ax, figsize)
-    shown = [_shown(n, max_nodes) for n in s]
-    tallest = max(len(col) for col in shown)
-    gap = 1.0 / max(tallest - 1, 1)  # vertical distance between two neurons, the same everywhere
-    ys = [0.5 + gap * ((len(col) - 1) / 2 - np.arange(len(col))) for col in shown]
-
-    wmax = max((float(np.abs(wk).max()) for wk in w), default=1.0) if w is not None else 1.0
-    wmax = wmax if wmax > 0 else 1.0
-    for k in range(p):
-        faint = highlight is not None and k not in strong
-        for y_src, i_src in zip(ys[k], shown[k], strict=True):
-            for y_dst, i_dst in zip(ys[k + 1], shown[k + 1], strict=True):
-                if i_src is None or i_dst is None:
-                    continue
-                if w is not None:
-                    wij = float(w[k][i_dst, i_src])
-                    mag = abs(wij) / wmax
-                    lw, alpha = 0.3 + 3.0 * mag, 0.3 + 0.6 * mag
-                    color = "#b2182b" if wij > 0 else "#2166ac"
-                else:
-                    lw, alpha, color = 0.8, 0.45, "0.35"
-                if faint:
-                    lw, alpha = min(lw, 0.6), 0.12
-                ax.plot([k, k + 1], [y_src, y_dst], color=color, lw=lw, alpha=alpha, zorder=1)
-        if highlight is not None and k in strong:
-            # One arrow per layer gap, on its axis, says which way the information flows.
-            x0, x1 = (k + 0.3, k + 0.7) if direction == "forward" else (k + 0.7, k + 0.3)
-            ax.annotate(
-                "",
-                xy=(x1, -0.08),
-                xytext=(x0, -0.08),
-                arrowprops={"arrowstyle": "-|>", "lw": 2.0, "color": "0.15"},
-                annotation_clip=False,
-            )
-
-    if node_values is not None and vmax is None:
-        found = [float(np.max(np.abs(v))) for v in node_values if v is not None and np.size(v)]
-        vmax = max(found, default=1.0)
-    vmax = vmax if vmax else 1.0
-    norm = TwoSlopeNorm(vmin=-vmax, vcenter=0.0, vmax=vmax)
-    cmap = plt.get_cmap("RdBu_r")
-    size = min(700.0, 2600.0 / tallest)  # marker area: smaller circles in taller columns
-    for k in range(p + 1):
-        values = None if node_values is None else node_values[k]
-        if values is not None and np.shape(values)[:1] != (s[k],):
-            raise ValueError(
-                f"node_values[{k}] must have shape (s_{k}={s[k]},), got {np.shape(values)}"
-            )
-        for y, i in zip(ys[k], shown[k], strict=True):
-            if i is None:
-                ax.text(k, y, r"$\vdots$", ha="center", va="center", fontsize=14, zorder=3)
-                continue
-            face = "white" if values is None else cmap(norm(float(values[i])))
-            ax.scatter([k], [y], s=size, c=[face], edgecolors="black", linewidths=1.0, zorder=2)
-            if show_values and values is not None:
-                v = float(values[i])
-                ink = "white" if abs(v) > 0.6 * vmax else "black"
-                ax.text(k, y, f"{v:.2g}", ha="center", va="center", fontsize=7, color=ink, zorder=3)
-            elif index_labels:
-                ax.text(k, y, f"{i + 1}", ha="center", va="center", fontsize=8, zorder=3)
+    draw_edges(ax, layout, w, highlight, direction)
+    shading = draw_nodes(ax, layout, node_values, vmax, show_values, index_labels)
     if mark_edge is not None:
-        k, i, j = (int(v) for v in mark_edge)
-        if not (0 <= k < p and 1 <= i <= s[k + 1] and 1 <= j <= s[k]):
-            raise ValueError(
-                f"mark_edge=(k, i, j) needs k in 0..{p - 1}, i in 1..s_(k+1), j in 1..s_k "
-                f"(1-based, as in w_ij^(k)), got {mark_edge}"
-            )
-        if (j - 1) in shown[k] and (i - 1) in shown[k + 1]:
-            y_src = ys[k][shown[k].index(j - 1)]
-            y_dst = ys[k + 1][shown[k + 1].index(i - 1)]
-            ax.plot([k, k + 1], [y_src, y_dst], color="black", lw=2.2, zorder=1.5)
-            ax.annotate(
-                rf"$w^{{({k})}}_{{{i},{j}}}$",
-                xy=(k + 0.5, (y_src + y_dst) / 2),
-                xytext=(k + 0.5, (y_src + y_dst) / 2 + 0.12),
-                ha="center",
-                fontsize=11,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "0.6", "alpha": 0.9},
-                zorder=4,
-            )
+        draw_marked_edge(ax, layout, mark_edge)
     if labels:
-        for k in range(p + 1):
-            ax.text(k, -0.16, _layer_text(k, p, s[k]), ha="center", va="top", fontsize=9)
-        for k in range(p):
-            ax.text(
-                k + 0.5,
-                1.07,
-                rf"$w^{{({k})}} \in \mathbb{{R}}^{{{s[k + 1]} \times {s[k]}}}$"
-                "\n"
-                rf"$b^{{({k})}} \in \mathbb{{R}}^{{{s[k + 1]}}}$",
-                ha="center",
-                va="bottom",
-                fontsize=9,
-                color="0.2",
-            )
-    if node_values is not None and colorbar:
+        draw_labels(ax, layout)
+    if shading is not None and colorbar:
+        norm, cmap = shading
         bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02)
         if value_label:
             bar.set_label(value_label)
-    ax.set_xlim(-0.5, p + 0.5)
+    ax.set_xlim(-0.5, layout.p + 0.5)
     ax.set_ylim(-0.62 if labels else -0.15, 1.32 if labels else 1.1)
     ax.axis("off")
     if title:
         ax.set_title(title)
+    text = describe_network(layout.s, w, node_values, value_label and plain(value_label), mark_edge)
+    describe(fig, f"{plain(title)}: {text}" if title else text)
     return fig
 
 
@@ -225,11 +199,21 @@ def loss_curve(history, ax=None, label=None, figsize=(5, 3.2)):
     after each epoch) or "running" (over the steps of each epoch, as they went).
     """
     fig, ax = _axes(ax, figsize)
-    ax.plot(range(len(history.loss)), history.loss, marker="o", ms=3, label=label)
+    loss = list(history.loss)
+    ax.plot(range(len(loss)), loss, marker="o", ms=3, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     exact = getattr(history, "epoch_loss", "exact") == "exact"
     ax.set_ylabel("mean L̃₀ over the training set" if exact else "running mean of L̃₀ per epoch")
+    finite = [v for v in loss if np.isfinite(v)]
+    if finite:
+        what = f"{'loss' if exact else 'running mean loss'} against epoch"
+        what += f" for {label}" if label else ""
+        describe(
+            fig,
+            f"{what}: from {loss[0]:.2g} at epoch 0 to {loss[-1]:.2g} at epoch "
+            f"{len(loss) - 1} (lowest {min(finite):.2g}), log scale",
+        )
     return fig
 
 
@@ -255,4 +239,13 @@ def decision_boundary(net, X, labels, ax=None, resolution: int = 200, figsize=(4
     ax.scatter(X[0], X[1], c=labels, cmap="coolwarm", s=12, edgecolors="k", linewidths=0.3)
     ax.set_xticks([])
     ax.set_yticks([])
+    out_X = net(X)
+    pred_X = np.argmax(out_X, axis=0) if out_X.shape[0] > 1 else (out_X[0] > 0.5).astype(int)
+    shares = ", ".join(f"class {c}: {np.mean(pred == c):.0%}" for c in range(n_classes))
+    describe(
+        fig,
+        f"decision regions over the plane ({shares} of the area) with the {X.shape[1]} "
+        f"data points; {np.mean(pred_X == np.asarray(labels)):.0%} of them fall in the "
+        "region of their class",
+    )
     return fig

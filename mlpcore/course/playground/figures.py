@@ -112,12 +112,16 @@ def _loss_panel(ax, run: Run, plots, ylim=None) -> None:
 
 
 def png(fig, dpi: int = 72) -> bytes:
-    """Render a Figure to PNG bytes without pyplot (so nothing leaks into a notebook)."""
+    """Render a Figure to PNG bytes without pyplot (so nothing leaks into a notebook).
+
+    The PNG carries what the figure shows (``mlpcore.course.figures.description``) as its
+    "Description" text chunk: the book makes it the image's alt text."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    text = plots.description(fig)
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Description": text} if text else None)
     return buf.getvalue()
 
 
