@@ -78,9 +78,9 @@ lab: $(LAB_STAMP)
 	cp -n student/notebooks/*.ipynb my-lessons/
 	$(VENV)/bin/jupyter lab my-lessons
 
-# The MyST sources as notebooks: .jupyter/ makes jupytext's notebook the default viewer of .md.
+# The MyST sources as notebooks (.jupyter/jupyter_lab_config.py: .md opens with jupytext).
 author: $(AUTHOR_STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab --config=.jupyter/jupyter_lab_config.py notebooks
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[bench]'

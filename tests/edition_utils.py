@@ -47,3 +47,21 @@ def distinctive_lines(name: str) -> list[str]:
             if len(line) >= 12 and not line.startswith("#") and line not in elsewhere:
                 lines.append(line)
     return lines
+
+
+def solution_prose(name: str) -> list[str]:
+    """Plain sentences (no math, no code) of the lesson's solution text, 40 characters each."""
+    nb = jupytext.read(ROOT / "notebooks" / f"{name}.md")
+    inside, found = False, []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        pos = 0
+        for m in myst_plain.SOLUTION_MARK.finditer(cell.source):
+            if inside:
+                found.append(cell.source[pos : m.start()])
+            inside, pos = m["kind"] == "solution-start", m.end()
+        if inside:
+            found.append(cell.source[pos:])
+    sentences = re.split(r"(?<=[.:;])\s+", " ".join(" ".join(found).split()))
+    return [s[:40] for s in sentences if len(s) >= 40 and not re.search(r"[$`*{}]", s[:40])]
