@@ -75,7 +75,7 @@ student: $(BOOK_STAMP)
 # so a student's saved work survives `make lab` and `git pull`.
 lab: $(LAB_STAMP)
 	mkdir -p my-lessons
-	cp -n student/notebooks/*.ipynb my-lessons/
+	for f in student/notebooks/*.ipynb; do [[ -e my-lessons/$${f##*/} ]] || cp "$$f" my-lessons/; done
 	$(VENV)/bin/jupyter lab my-lessons
 
 # The MyST sources as notebooks (.jupyter/jupyter_lab_config.py: .md opens with jupytext).

@@ -72,9 +72,11 @@ def toc_files() -> list[str]:
     return [str(Path(f).with_suffix(".html").as_posix()) for f in files]
 
 
-def repository_url() -> str:
-    config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
-    return config["repository"]["url"].rstrip("/")
+def repository_url() -> str | None:
+    """``[project.urls] Repository`` (tools/repository.py): None while the course is unpublished."""
+    from edition_utils import repository
+
+    return repository.repository_url()
 
 
 PAGES = built_pages()
@@ -220,12 +222,18 @@ def check_lesson(page, page_path: str, site: str) -> None:
 
     links = page.evaluate(LINKS)
     notebook = f"notebooks/{stem}.ipynb"
-    repo = repository_url().removeprefix("https://github.com/")
-    binder = f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{notebook}"
-    colab = f"https://colab.research.google.com/github/{repo}/blob/main/{notebook}"
-    assert binder in links, f"no Binder button opening {notebook}"
-    assert colab in links, f"no Colab button opening {notebook}"
-    assert (ROOT / notebook).is_file(), f"the launch buttons open {notebook}, which is missing"
+    url = repository_url()
+    if url is None:  # unpublished: no button may lead to a repository that does not exist
+        outside = [link for link in links if re.search(r"github|colab|mybinder", link)]
+        assert outside == [], f"links to an unconfigured repository: {outside}"
+    else:  # the launch buttons open the student edition
+        student = f"student/{notebook}"
+        repo = url.removeprefix("https://github.com/")
+        binder = f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{student}"
+        colab = f"https://colab.research.google.com/github/{repo}/blob/main/{student}"
+        assert binder in links, f"no Binder button opening {student}"
+        assert colab in links, f"no Colab button opening {student}"
+        assert (ROOT / student).is_file(), f"the launch buttons open {student}, which is missing"
     download = urljoin(site, f"_sources/{notebook}")
     assert download in links, "no download button for the notebook"
     assert resolves(download, site), f"the notebook download {download} was not built"
