@@ -50,7 +50,8 @@ def student_venv(tmp_path_factory):
     venv = home / "venv"
     _run([sys.executable, "-m", "venv", str(venv)])
     python = venv / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "--quiet", f"{wheel}[student]"])
+    # --no-compile: no .pyc written now (Python writes them at first import): a faster install
+    _run([str(python), "-m", "pip", "install", "-q", "--no-compile", f"{wheel}[student]"])
     # the kernel's spec, in data folders of its own (for JUPYTER_PATH), not in the user's: one
     # named KERNEL; one named python3, which the student notebooks ask for, for JupyterLab
     spec = {

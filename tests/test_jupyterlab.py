@@ -605,12 +605,17 @@ def test_student_runs_a_lesson_and_answers_an_exercise(lab, page):
     images = page.locator(f"#{panel} .jp-OutputArea-output img")
     assert images.count() > 0, "the lesson draws, but no image appeared"
 
+    shots = os.environ.get("JUPYTERLAB_SCREENSHOTS")
+    if shots:  # a numbered equation of the student edition, as JupyterLab renders it
+        tagged = next(i for i, c in enumerate(nb.cells) if "\\tag{" in c.source)
+        page.locator(f"#{panel} .jp-Notebook .jp-Cell").nth(tagged).scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(shots) / f"{EXERCISE_LESSON}.student.equations.png"))
+
     wrong = _run_cell(page, panel, index, WRONG, "✗")
     assert "✓" not in wrong, wrong
     right = _run_cell(page, panel, index, RIGHT, "✓")
     assert "✗" not in right, right
     assert _error_outputs(page, panel) == []
-    shots = os.environ.get("JUPYTERLAB_SCREENSHOTS")
     if shots:
         cell = page.locator(f"#{panel} .jp-Notebook .jp-Cell").nth(index)
         cell.scroll_into_view_if_needed()
