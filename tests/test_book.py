@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import time
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -112,6 +113,25 @@ class PageProblems:
         page.on("pageerror", lambda exc: self.console.append(f"uncaught: {exc}"))
         page.on("requestfailed", lambda req: self.failed.append(f"{req.url} ({req.failure})"))
         page.on("response", self._on_response)
+        # Requests in flight: Playwright's "networkidle" sometimes never fires for these pages
+        # (seen on a loaded machine with no request pending), so the test counts them itself.
+        self.pending: set = set()
+        page.on("request", lambda req: self.pending.add(req))
+        page.on("requestfinished", lambda req: self.pending.discard(req))
+        page.on("requestfailed", lambda req: self.pending.discard(req))
+
+    def wait_until_idle(self, page, quiet_ms: int = 500, timeout_s: float = 60) -> None:
+        """Wait until no request has been in flight for ``quiet_ms`` (a condition, polled)."""
+        deadline, quiet_since = time.monotonic() + timeout_s, None
+        while time.monotonic() < deadline:
+            if self.pending:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_ms / 1000:
+                return
+            page.wait_for_timeout(100)  # lets Playwright deliver the request events
+        raise AssertionError(f"requests still in flight: {[r.url for r in self.pending]}")
 
     def _on_console(self, msg):
         if msg.type == "error":
@@ -191,7 +211,7 @@ def test_page(site, browser, page_path):
         if WIDGET_VIEW in html:
             page.wait_for_function(WIDGETS_DRAWN, timeout=20_000)
 
-        page.wait_for_load_state("networkidle")
+        problems.wait_until_idle(page)
 
         # The sidebar: every link resolves, and it lists every document of the table of contents.
         sidebar = page.evaluate(SIDEBAR_LINKS)

@@ -1,6 +1,6 @@
 """The book's launch buttons follow ``[project.urls] Repository``, built by the real theme.
 
-A small book (the intro and lesson 08, not executed) is built twice from the book's own
+A small book (the intro and lesson 08) is built twice from the book's own
 configuration with the repository settings of tools/book_config.py: with no URL, no page links
 to GitHub, Colab or Binder and there is no launch button; with a URL, the lesson page has a
 repository button and Colab and Binder buttons that open its student edition,
@@ -43,7 +43,6 @@ def _build(tmp_path: Path, url: str | None) -> str:
     )
     base = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())
     config = book_config.build_config(base, url)
-    config["execute"]["execute_notebooks"] = "off"
     config["sphinx"]["config"]["nitpicky"] = False
     (src / "_config.yml").write_text(yaml.safe_dump(config))
     done = subprocess.run(
@@ -68,6 +67,9 @@ def test_no_url_no_button(tmp_path):
     page = _build(tmp_path, None)
     assert LINK.findall(page) == []
     assert "launch-buttons" not in page
+    # the lesson's notebook can still be downloaded (book/_ext/notebook_download.py)
+    assert f"_sources/notebooks/{LESSON}.ipynb" in page
+    assert (tmp_path / "_build" / "html" / "_sources" / "notebooks" / f"{LESSON}.ipynb").is_file()
 
 
 def test_url_buttons_open_the_student_edition(tmp_path):

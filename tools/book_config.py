@@ -6,7 +6,9 @@ which ``book/build.sh`` passes to ``jupyter-book build --config``:
 
 - the repository and launch buttons, from ``[project.urls] Repository`` (tools/repository.py);
 - the solutions switch: the book without solutions copies no page source into the site
-  (``html_copy_source: False``, so no ``_sources/`` and no download of the source).
+  (``html_copy_source: False``, so no ``_sources/`` and no download of the source);
+- book/_ext/notebook_download.py, which keeps each lesson's .ipynb download without launch
+  buttons (the teacher's book; the book without solutions offers no download).
 
 Usage: ``python tools/book_config.py BOOK_DIR [--no-solutions]``.
 """
@@ -42,9 +44,20 @@ def solutions_settings(solutions: bool) -> dict:
     return {"sphinx": {"config": {"html_copy_source": False}}}
 
 
+def download_settings(base: dict) -> dict:
+    """Load book/_ext/notebook_download.py: the lesson's .ipynb download, which the theme offers
+    only along with launch buttons. An explicit extension list must name it too."""
+    piece = {"sphinx": {"local_extensions": {"notebook_download": "_ext/"}}}
+    extensions = base.get("sphinx", {}).get("config", {}).get("extensions")
+    if extensions is not None and "notebook_download" not in extensions:
+        piece["sphinx"]["config"] = {"extensions": [*extensions, "notebook_download"]}
+    return piece
+
+
 def build_config(base: dict, url: str | None, solutions: bool = True) -> dict:
     """``base`` (the book's _config.yml) with the repository and solutions settings merged in."""
-    return merge(merge(base, book_settings(url)), solutions_settings(solutions))
+    config = merge(merge(base, book_settings(url)), solutions_settings(solutions))
+    return merge(config, download_settings(base)) if solutions else config
 
 
 def write(book: Path, solutions: bool = True) -> Path:
