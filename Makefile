@@ -8,25 +8,47 @@ STAMP  := $(VENV)/.installed
 SHELL  := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
-.PHONY: help install book pdf test test-fast check unit lessons browser lint format lab bench clean sync
+.PHONY: help install book pdf student test test-fast check unit lessons browser lint format lab author bench clean sync
 
 help:
 	@echo "make book      - install into .venv, execute every lesson, build the HTML book"
+	@echo "                 (make book SOLUTIONS=0: the book without solutions, in book/_build/nosolutions)"
 	@echo "make pdf       - the whole book as one PDF (after make book), linked from the book"
+	@echo "make student   - regenerate the student edition, student/notebooks/*.ipynb, from the lessons"
+	@echo "make lab       - open your own copy of the student edition (my-lessons/) in JupyterLab"
+	@echo "make author    - open the MyST lessons (notebooks/*.md) in JupyterLab, as notebooks"
 	@echo "make test      - everything CI checks, in stages, cheapest first (each one timed):"
 	@echo "                 1 check (lint, generated files up to date), 2 unit tests,"
-	@echo "                 3 lessons (the book build executes each lesson once), 4 browser tests"
+	@echo "                 3 lessons (the book build, then the student edition from a fresh wheel),"
+	@echo "                 4 browser tests"
 	@echo "make test-fast - stages 1 and 2 only (about a minute)"
-	@echo "make lab    - open the lessons in JupyterLab"
-	@echo "make bench  - speed against scikit-learn and PyTorch (installs the peers; QUICK=1: smoke run)"
+	@echo "make bench     - speed against scikit-learn and PyTorch (installs the peers; QUICK=1: smoke run)"
 	@echo "make sync   - regenerate each notebooks/*.ipynb from its .md source"
 
-# Re-install only when pyproject.toml changes, so a second `make book` reuses .venv.
-$(STAMP): pyproject.toml
+# Each set of extras has its own stamp; a stamp is re-made (pip re-installs) when pyproject.toml
+# changes, so a second `make book` reuses .venv. $(STAMP) is the full development environment.
+comma := ,
+define venv_install
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[course,test]'
+	$(PY) -m pip install --quiet -e '.[$(1)]'
 	touch $@
+endef
+
+$(STAMP): pyproject.toml
+	$(call venv_install,author$(comma)book$(comma)test)
+
+BOOK_STAMP := $(VENV)/.installed-book
+$(BOOK_STAMP): pyproject.toml
+	$(call venv_install,student$(comma)book)
+
+LAB_STAMP := $(VENV)/.installed-lab
+$(LAB_STAMP): pyproject.toml
+	$(call venv_install,lab)
+
+AUTHOR_STAMP := $(VENV)/.installed-author
+$(AUTHOR_STAMP): pyproject.toml
+	$(call venv_install,author)
 
 install: $(STAMP)
 
@@ -70,17 +92,31 @@ browser: $(STAMP) pdf
 	$(PYTEST) tests -q -m browser
 
 # book/build.sh: vendor MathJax and the widget manager from npm (once), generate the equation
-# index and API pages, execute every lesson, build with warnings as errors.
-book: $(STAMP)
-	VENV=$(VENV) book/build.sh
+# index and API pages, execute every lesson, build with warnings as errors. SOLUTIONS=0 builds
+# the book from the student edition's sources (no solution anywhere) into book/_build/nosolutions.
+SOLUTIONS ?= 1
+book: $(BOOK_STAMP)
+	VENV=$(VENV) SOLUTIONS=$(SOLUTIONS) book/build.sh
 
 # The book printed by Chromium from its single-page build (book/print_pdf.py): the lessons come
 # from the execution cache that `make book` filled.
 pdf: book
 	$(PY) book/print_pdf.py
 
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks
+# The student edition: plain-Markdown notebooks, no solutions (tools/student_edition.py).
+student: $(BOOK_STAMP)
+	$(PY) tools/student_edition.py
+
+# A git-ignored working copy of the student edition: files already there are never overwritten,
+# so a student's saved work survives `make lab` and `git pull`.
+lab: $(LAB_STAMP)
+	mkdir -p my-lessons
+	for f in student/notebooks/*.ipynb; do [[ -e my-lessons/$${f##*/} ]] || cp "$$f" my-lessons/; done
+	$(VENV)/bin/jupyter lab my-lessons
+
+# The MyST sources as notebooks (.jupyter/jupyter_lab_config.py: .md opens with jupytext).
+author: $(AUTHOR_STAMP)
+	$(VENV)/bin/jupyter lab --config=.jupyter/jupyter_lab_config.py notebooks
 
 # Writes bench/results.json, then README.md's speed tables from it (bench/report.py).
 # QUICK=1: a smoke run (2 rounds, small data) into bench/results-quick.json; README untouched.

@@ -24,3 +24,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The fresh student environment (wheel + `student` extra), built once per session.
+from student_env import student_venv  # noqa: E402, F401

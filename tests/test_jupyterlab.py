@@ -1,50 +1,35 @@
-"""Each lesson renders in JupyterLab, opened from its MyST ``.md`` (jupytext) and its ``.ipynb``.
+"""JupyterLab as an author and as a student meet it.
 
-The test copies ``notebooks/`` (each lesson's ``.md`` and ``.ipynb``) into a temporary folder, so
-that running cells and autosave never touch the repository's files, and starts its own JupyterLab
-there: 127.0.0.1, a free port, a random token, its own process group, fresh settings, workspace
-and runtime folders, no news, update check or extension catalogue. Headless Chromium (Playwright,
-Debian's browser, every request outside 127.0.0.1 blocked) opens each lesson twice:
+The test starts its own JupyterLab, the way ``make author`` does (``--config`` on
+``.jupyter/jupyter_lab_config.py``), on a temporary folder that holds a copy of each lesson's MyST
+source (``NN_name.md``) and of the student edition (``student/NN_name.ipynb``), so that running
+cells and autosave never touch the repository's files: 127.0.0.1, a free port, a random token,
+its own process group, fresh settings, workspace and runtime folders, no news, update check or
+extension catalogue. Its ``python3`` kernel is the fresh student environment: the wheel installed
+non-editable with the ``student`` extra (tests/student_env.py). Headless Chromium (Playwright,
+Debian's browser, every request outside 127.0.0.1 blocked) then checks:
 
-- the ``.md`` with jupytext's "Jupytext Notebook" viewer (what "Open With > Jupytext Notebook"
-  does in the file browser);
-- the ``.ipynb`` with the plain "Notebook" viewer.
-
-No jupytext pairing configuration is copied, so the two forms are read independently: the
-``.ipynb`` is shown as the file stands, the way JupyterLab without jupytext, or Colab, shows it.
-
-For each lesson and form it checks that:
-
-- the notebook view holds as many cells as jupytext reads from the file;
-- its markdown is rendered by the jupyterlab-myst extension (the ``course`` extra installs it):
-  plain JupyterLab renders markdown, not MyST, and would show the ``{math}``, ``{exercise}``
-  and ``{solution-start}`` blocks as source;
-- the first heading shows the lesson's title (read from the file);
-- math is typeset (KaTeX, bundled with jupyterlab-myst, offline) and no formula is an error;
-- every ``{math}`` block is a numbered display equation, no directive shows as source, every
-  ``{exercise}`` is a box and every ``{solution-start}`` a dropdown that names its exercise,
-  and every ``{eq}`` reference to an equation of the same lesson is a link to its number;
-- after Run All Cells (``notebook:run-all-cells`` through the exposed app) and an idle kernel,
-  every code cell has an execution count, no output is an error and no stderr shows a
-  traceback, and a lesson whose code draws shows at least one image;
+- **authors**: a lesson's ``.md`` opens as a notebook by default (jupytext's "Jupytext Notebook",
+  made the default viewer of Markdown by ``.jupyter/lab/settings/overrides.json``), and, without
+  running anything, each lesson renders its MyST through jupyterlab-myst: the notebook view holds
+  every cell; the title shows; math is typeset (KaTeX) with no error; every ``{math}`` block is a
+  numbered display equation, ``{eq}`` references link to it, every ``{exercise}`` is a box and
+  every ``{solution-start}`` a dropdown that names its exercise; no directive shows as source;
+- **a student**: one student notebook, opened with the plain Notebook viewer, runs all its cells
+  in the fresh install with no error; one exercise answered wrongly prints ✗, then rightly ✓;
 - no request tried to leave 127.0.0.1, none to JupyterLab failed, no script error went uncaught.
-
-The module takes about 90 s here (plain JupyterLab took 70 s: KaTeX and MyST cost about 1 s
-per notebook). ``test_display_equations_typeset`` looks closer at the lesson with the most
-equations, from its ``.ipynb``: each equation is drawn, with its number at its right, and a
-solution dropdown opens. ``jupyter labextension list`` calls jupyterlab-myst 2.7.0 incompatible
-with JupyterLab 4.6 (it declares @jupyter/ydoc 3); it loads and renders all the same.
 
 What jupyterlab-myst 2.7 does not do, and the test accepts: a notebook is a page of its own, so
 an ``{eq}`` reference to an equation of another lesson shows its label with a "Cross Reference
 Not Found" mark (the book links it); the first ``# `` heading becomes the page title, where
 ``$...$`` would show as TeX source (so titles are plain text: ``test_titles_are_plain_text``);
-``{solution-start}`` is a dropdown with nothing in it, the solution's code cells follow
-it, shown, and ``{solution-end}`` draws an empty bar.
+``{solution-start}`` is a dropdown with nothing in it, the solution's code cells follow it.
+``jupyter labextension list`` calls jupyterlab-myst 2.7.0 incompatible with JupyterLab 4.6; it
+loads and renders all the same.
 
 At the end JupyterLab is stopped (SIGTERM to its process group; it shuts its kernels down) and
 the test fails if any process it started is left. Set ``JUPYTERLAB_SCREENSHOTS`` to a folder to
-keep a screenshot of each lesson (its top, and its first figure).
+keep screenshots.
 """
 
 from __future__ import annotations
@@ -61,21 +46,28 @@ import urllib.request
 from pathlib import Path
 
 import jupytext
+import nbformat
 import psutil
 import pytest
 from browser_utils import block_outside_requests, chromium_browser, free_port, stop_process_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+STUDENT = ROOT / "student" / "notebooks"
+AUTHOR_CONFIG = ROOT / ".jupyter" / "jupyter_lab_config.py"  # what `make author` starts with
 LESSONS = sorted(p.stem for p in NOTEBOOKS.glob("*.md") if p.with_suffix(".ipynb").exists())
-FORMS = {"md": "Jupytext Notebook", "ipynb": "Notebook"}  # file suffix -> JupyterLab viewer
+JUPYTEXT, NOTEBOOK = "Jupytext Notebook", "Notebook"  # JupyterLab viewers
+# The exercise that a student answers in the test, wrongly then rightly: lesson 03's softmax
+# gradient, found by its check function (mlpcore/course/exercises/lesson03.py).
+EXERCISE_LESSON, CHECK = "03_dL", "check_softmax_grad(answer)"
+WRONG = "e = np.exp(Z_SOFTMAX)\nanswer = e / e.sum()\n" + CHECK  # forgets to subtract y
+RIGHT = "e = np.exp(Z_SOFTMAX)\nanswer = e / e.sum() - Y_SOFTMAX\n" + CHECK
 
 START_TIMEOUT_S = 60
 OPEN_TIMEOUT_MS = 60_000
 RUN_TIMEOUT_MS = 180_000  # a lesson executes in < 30 s; a busy machine gets room
-# A code cell "draws" when it calls matplotlib or one of mlpcore's picture helpers.
-DRAWS = re.compile(r"\bplt\.|\bplots\.|draw_network|loss_curve|decision_boundary|\.show\(")
 # Rendered markdown: jupyterlab-myst replaces the markdown cell's output by a `.myst` widget.
 MARKDOWN = ".jp-MarkdownCell .myst"
 MYST_PLUGIN = "jupyterlab-myst:content-factory"
@@ -87,7 +79,6 @@ DISPLAY_MATH = ".katex-display"
 NOT_FOUND = "Cross Reference Not Found"
 MATH_ERROR = f"pre[title] > .text-red-500, .text-yellow-600[title]:not([title='{NOT_FOUND}'])"
 CANCELED = re.compile(r"Error: Canceled future for \w+ message before replies were done")
-STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 # JupyterLab's user settings for the test: no news or update pop-up (they would ask the network
 # and cover the page), and every cell in the DOM (no windowing), so cells can be counted.
@@ -159,14 +150,16 @@ def test_lessons_found():
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab on a copy of notebooks/: yields its root, URL and token; stops it after."""
+def lab(tmp_path_factory, student_venv):
+    """A JupyterLab on copies of the lessons' sources and of the student edition, its python3
+    kernel in the fresh student install: yields its root, URL and token; stops it after."""
     home = tmp_path_factory.mktemp("jupyterlab")
     root = home / "notebooks"
-    root.mkdir()
-    for path in sorted(NOTEBOOKS.glob("*")):
-        if path.suffix in (".md", ".ipynb"):
-            shutil.copy2(path, root / path.name)
+    (root / "student").mkdir(parents=True)
+    for path in sorted(NOTEBOOKS.glob("*.md")):
+        shutil.copy2(path, root / path.name)
+    for path in sorted(STUDENT.glob("*.ipynb")):
+        shutil.copy2(path, root / "student" / path.name)
     settings = home / "settings"
     for name, value in SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
@@ -180,6 +173,8 @@ def lab(tmp_path_factory):
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),  # no tabs restored
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        # the python3 kernel is the fresh student environment's
+        "JUPYTER_PATH": str(student_venv["jupyter_path_python3"]),
     }
     port, token = free_port(), secrets.token_hex(16)
     cmd = [
@@ -197,6 +192,7 @@ def lab(tmp_path_factory):
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",  # never asks PyPI for extensions
+        f"--config={AUTHOR_CONFIG}",  # as `make author`: .md opens as a notebook
     ]
     if os.getuid() == 0:
         cmd.append("--allow-root")
@@ -229,7 +225,14 @@ def lab(tmp_path_factory):
                 log.flush()
                 pytest.fail(f"JupyterLab did not start:\n{log_path.read_text()}")
             time.sleep(0.3)
-        yield {"root": root, "base": base, "token": token, "record": record, "log": log_path}
+        yield {
+            "root": root,
+            "base": base,
+            "token": token,
+            "record": record,
+            "log": log_path,
+            "python": student_venv["python"],
+        }
     finally:
         record()
         started.add(proc.pid)
@@ -327,19 +330,21 @@ def page(lab, lab_page):
     assert errors == [], f"script errors on the page: {errors}"
 
 
-def _open(page, path: str, factory: str) -> str:
-    """Open ``path`` with the viewer ``factory``; return the DOM id of its panel."""
-    assert page.evaluate(
-        "(f) => window.jupyterapp.docRegistry.getWidgetFactory(f) !== undefined", factory
-    ), f"JupyterLab has no '{factory}' viewer (is jupytext's extension installed?)"
+def _open(page, path: str, factory: str | None = None) -> str:
+    """Open ``path`` with the viewer ``factory`` (None: its default viewer); return the DOM id
+    of its panel."""
+    if factory is not None:
+        assert page.evaluate(
+            "(f) => window.jupyterapp.docRegistry.getWidgetFactory(f) !== undefined", factory
+        ), f"JupyterLab has no '{factory}' viewer (is jupytext's extension installed?)"
     assert page.evaluate("(p) => window.jupyterapp.isPluginActivated(p)", MYST_PLUGIN), (
         "jupyterlab-myst is not active: plain JupyterLab shows the lessons' MyST as source"
         " (install the course extra)"
     )
     panel = page.evaluate(
         """async ([path, factory]) => {
-            const widget = await window.jupyterapp.commands.execute(
-                'docmanager:open', {path, factory});
+            const args = factory ? {path, factory} : {path};
+            const widget = await window.jupyterapp.commands.execute('docmanager:open', args);
             await widget.context.ready;
             await widget.sessionContext.ready;
             return widget.id;
@@ -510,15 +515,22 @@ def _error_outputs(page, panel: str) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("form", FORMS)
+def test_md_opens_as_a_notebook_by_default(lab, page):
+    """An author who double-clicks a lesson's .md gets jupytext's notebook, not its text."""
+    default = page.evaluate(
+        "(p) => window.jupyterapp.docRegistry.defaultWidgetFactory(p).name", "03_dL.md"
+    )
+    assert default == JUPYTEXT, f"a .md opens with {default!r}"
+
+
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_renders_in_jupyterlab(lab, page, name, form):
-    path = f"{name}.{form}"
+def test_lesson_source_renders_in_jupyterlab(lab, page, name):
+    """The MyST source, opened with its default viewer and not run, renders its MyST."""
+    path = f"{name}.md"
     nb = jupytext.read(lab["root"] / path)
     title = _title(nb)
-    panel = _open(page, path, FORMS[form])
+    panel = _open(page, path)
     cells = page.locator(f"#{panel} .jp-Notebook .jp-Cell")
-
     assert cells.count() == len(nb.cells), "the notebook view does not hold every cell"
     _wait_for_math(page, panel)
     heading = page.locator(f"#{panel} :is({MARKDOWN}) h1").first
@@ -532,48 +544,96 @@ def test_lesson_renders_in_jupyterlab(lab, page, name, form):
     _check_myst(_myst_view(page, panel), _markup(nb))
     shots = os.environ.get("JUPYTERLAB_SCREENSHOTS")
     if shots:
-        page.screenshot(path=str(Path(shots) / f"{name}.{form}.png"))
+        page.screenshot(path=str(Path(shots) / f"{name}.md.png"))
 
+
+def _cell_output(page, panel: str, index: int) -> str:
+    """The text of the stream outputs of cell ``index`` of the panel's notebook."""
+    return page.evaluate(
+        """([panel, index]) => {
+            const widget = window.jupyterapp.shell.widgets('main').find(w => w.id === panel);
+            const outs = widget.content.widgets[index].model.outputs.toJSON();
+            return outs.map(o => [].concat(o.text || []).join('')).join('');
+        }""",
+        [panel, index],
+    )
+
+
+def _run_cell(page, panel: str, index: int, source: str, mark: str) -> str:
+    """Replace cell ``index``'s source, run it, wait for ``mark`` in its output; return it."""
+    page.evaluate(
+        """async ([panel, index, source]) => {
+            const app = window.jupyterapp;
+            const widget = app.shell.widgets('main').find(w => w.id === panel);
+            app.shell.activateById(panel);
+            const cell = widget.content.widgets[index];
+            cell.model.sharedModel.setSource(source);
+            widget.content.activeCellIndex = index;
+            await app.commands.execute('notebook:run-cell');
+        }""",
+        [panel, index, source],
+    )
+    page.wait_for_function(
+        """([panel, index, mark]) => {
+            const widget = window.jupyterapp.shell.widgets('main').find(w => w.id === panel);
+            const outs = widget.content.widgets[index].model.outputs.toJSON();
+            return outs.map(o => [].concat(o.text || []).join('')).join('').includes(mark);
+        }""",
+        arg=[panel, index, mark],
+        timeout=RUN_TIMEOUT_MS,
+    )
+    return _cell_output(page, panel, index)
+
+
+def test_student_runs_a_lesson_and_answers_an_exercise(lab, page):
+    """A student opens the student edition of lesson 03 in the fresh install, runs all cells,
+    then answers its softmax exercise wrongly (✗) and rightly (✓)."""
+    headers = {"Authorization": f"token {lab['token']}"}
+    request = urllib.request.Request(f"{lab['base']}/api/kernelspecs", headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as r:
+        specs = json.load(r)["kernelspecs"]
+    assert specs["python3"]["spec"]["argv"][0] == str(lab["python"]), "not the student's kernel"
+
+    path = f"student/{EXERCISE_LESSON}.ipynb"
+    nb = nbformat.read(lab["root"] / path, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if CHECK in c.source and "..." in c.source)
+    panel = _open(page, path, NOTEBOOK)
     assert _run_all_cells(page, panel), f"a cell failed: {_error_outputs(page, panel)}"
     assert _error_outputs(page, panel) == []
-    tracebacks = [t for t in page.locator(f"#{panel} {STDERR}").all_inner_texts()]
-    tracebacks = [t for t in tracebacks if "Traceback" in t]
-    assert tracebacks == [], f"error output on the page: {tracebacks[:2]}"
-    if any(c.cell_type == "code" and DRAWS.search(c.source) for c in nb.cells):
-        images = page.locator(f"#{panel} .jp-OutputArea-output img")
-        assert images.count() > 0, "the lesson draws, but no image appeared"
-        if shots:
-            images.first.scroll_into_view_if_needed()
-            page.screenshot(path=str(Path(shots) / f"{name}.{form}.figure.png"))
-    # every code cell ran: an execution count in each prompt, none still queued
-    counts = page.evaluate(
-        """(panel) => window.jupyterapp.shell.widgets('main').find(w => w.id === panel)
-            .content.widgets.filter(c => c.model.type === 'code')
-            .map(c => c.model.executionCount)""",
-        panel,
-    )
-    assert counts and all(isinstance(c, int) for c in counts), counts
+    blank = _cell_output(page, panel, index)
+    assert blank.strip() and "✓" not in blank, f"the blank exercise printed {blank!r}"
+    images = page.locator(f"#{panel} .jp-OutputArea-output img")
+    assert images.count() > 0, "the lesson draws, but no image appeared"
 
+    shots = os.environ.get("JUPYTERLAB_SCREENSHOTS")
+    if shots:  # a numbered equation of the student edition, as JupyterLab renders it
+        tagged = next(i for i, c in enumerate(nb.cells) if "\\tag{" in c.source)
+        page.locator(f"#{panel} .jp-Notebook .jp-Cell").nth(tagged).scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(shots) / f"{EXERCISE_LESSON}.student.equations.png"))
 
-def _lesson_with(predicate) -> str:
-    for name in LESSONS:
-        if predicate(jupytext.read(NOTEBOOKS / f"{name}.md")):
-            return name
-    pytest.skip("no lesson has it")
+    wrong = _run_cell(page, panel, index, WRONG, "✗")
+    assert "✓" not in wrong, wrong
+    right = _run_cell(page, panel, index, RIGHT, "✓")
+    assert "✗" not in right, right
+    assert _error_outputs(page, panel) == []
+    if shots:
+        cell = page.locator(f"#{panel} .jp-Notebook .jp-Cell").nth(index)
+        cell.scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(shots) / f"{EXERCISE_LESSON}.student.png"))
 
 
 def test_display_equations_typeset(lab, page):
-    """The lesson with the most ``{math}`` blocks, from its ``.ipynb``: the equations are drawn.
+    """The lesson with the most ``{math}`` blocks, from its ``.md``: the equations are drawn.
 
     Each labelled equation is KaTeX's drawing (not its hidden MathML copy) of non-zero size,
     with its number at the right; each ``{eq}`` reference shows that number; the first
     solution dropdown opens.
     """
     name = max(LESSONS, key=lambda n: len(_markup(jupytext.read(NOTEBOOKS / f"{n}.md"))["math"]))
-    nb = jupytext.read(lab["root"] / f"{name}.ipynb")
+    nb = jupytext.read(lab["root"] / f"{name}.md")
     markup = _markup(nb)
     assert markup["math"], f"{name} has no {{math}} block"
-    panel = _open(page, f"{name}.ipynb", FORMS["ipynb"])
+    panel = _open(page, f"{name}.md")
     _wait_for_math(page, panel)
     view = _myst_view(page, panel)
     _check_myst(view, markup)
@@ -605,7 +665,7 @@ def test_titles_are_plain_text(lab, page):
     with_math = {name: t for name, t in titles.items() if "$" in t}
     assert not with_math, f"titles with $...$ show as TeX in JupyterLab: {with_math}"
     name = "03_dL" if "03_dL" in titles else next(iter(titles))
-    panel = _open(page, f"{name}.md", FORMS["md"])
+    panel = _open(page, f"{name}.md")
     _wait_for_math(page, panel)
     heading = page.locator(f"#{panel} :is({MARKDOWN}) h1").first
     shown = " ".join(heading.inner_text().split())

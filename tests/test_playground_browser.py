@@ -1,4 +1,5 @@
-"""Lesson 07 in a real browser: Voila serves the playground, headless Chromium moves its sliders.
+"""The playground app in a real browser: Voila serves app/playground.ipynb (the app alone, not
+lesson 07), headless Chromium moves its sliders.
 
 The test starts its own Voila on a free port of 127.0.0.1 (in its own process group), opens
 the lesson with Playwright and Debian's Chromium, and blocks every request that leaves the
@@ -10,6 +11,7 @@ ipywidgets' noUiSlider handles take it), and checks after each move that:
 - the picture was redrawn (the ``src`` of its ``<img>`` changed).
 
 Then it pushes α to the end of its range and checks that the divergence message is shown.
+The page shows only the app: no MyST source and none of lesson 07's prose.
 Finally it stops Voila and its kernels and checks that none of those processes is left.
 Set PLAYGROUND_SCREENSHOTS to a folder to keep screenshots from before and after the moves.
 """
@@ -24,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+import jupytext
 import pytest
 from browser_utils import block_outside_requests, chromium_browser, free_port, stop_process_group
 
@@ -32,8 +35,11 @@ from mlpcore.course import playground
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LESSON = Path(__file__).resolve().parents[1] / "notebooks" / "07_playground.ipynb"
-LOAD_TIMEOUT_MS = 180_000  # Voila runs every cell of the lesson before the page is complete
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app" / "playground.ipynb"
+LESSON = ROOT / "notebooks" / "07_playground.md"
+LOAD_TIMEOUT_MS = 180_000  # Voila runs every cell of the notebook before the page is complete
+MYST = ["{eq}", "{math}", ":::", "{exercise}", "{solution", ":label:", "```"]
 MOVE_TIMEOUT_MS = 60_000
 
 
@@ -91,7 +97,7 @@ def voila(tmp_path):
             sys.executable,
             "-m",
             "voila",
-            str(LESSON),
+            str(APP),
             "--no-browser",
             f"--port={port}",
             "--Voila.ip=127.0.0.1",
@@ -128,6 +134,25 @@ def voila(tmp_path):
         assert not left, f"processes left behind by Voila: {left}"
 
 
+def _lesson_sentences() -> list[str]:
+    """The first words of every paragraph of lesson 07's prose (its markdown, not its code)."""
+    nb = jupytext.read(LESSON)
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for paragraph in cell.source.split("\n\n"):
+            words = " ".join(paragraph.split())
+            if len(words) > 40 and words[0].isalpha():
+                found.append(words[:40])
+    return found
+
+
+def test_lesson_sentences_found():
+    """The prose check below is not vacuous."""
+    assert len(_lesson_sentences()) > 5
+
+
 def _wait_for_new_loss(page, old: str) -> str:
     page.wait_for_function(
         """(old) => {
@@ -156,6 +181,12 @@ def test_sliders_retrain_in_voila(voila, tmp_path):
         page.goto(url, timeout=LOAD_TIMEOUT_MS)
         page.wait_for_selector(".pg-final-loss", timeout=LOAD_TIMEOUT_MS)
         record_processes()  # the kernel is running now
+
+        text = " ".join(page.inner_text("body").split())
+        shown = [m for m in MYST if m in text]
+        assert shown == [], f"MyST source on the app's page: {shown}"
+        prose = [s for s in _lesson_sentences() if s in text]
+        assert prose == [], f"lesson prose on the app's page: {prose}"
 
         loss0 = page.inner_text(".pg-final-loss")
         src0 = page.get_attribute(".pg-img", "src")

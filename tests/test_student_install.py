@@ -1,0 +1,72 @@
+"""The student edition runs where a student installs the course.
+
+The wheel is built and installed non-editable with the ``student`` extra into a fresh virtual
+environment (tests/student_env.py). Every student notebook is executed there by nbclient, in a
+folder of its own: no cell may fail, and each blank exercise prints its prompt (whatever the
+wording, not a ✓) and raises nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+
+import nbformat
+import pytest
+from edition_utils import LESSONS, STUDENT
+from nbclient import NotebookClient
+
+pytestmark = pytest.mark.slow
+
+CELL_TIMEOUT_S = 600  # generous: the machine may be loaded
+
+
+def test_wheel_holds_every_subpackage(student_venv):
+    names = zipfile.ZipFile(student_venv["wheel"]).namelist()
+    for module in [
+        "mlpcore/network.py",
+        "mlpcore/course/figures.py",
+        "mlpcore/course/exercises/lesson03.py",
+        "mlpcore/course/playground/app.py",
+    ]:
+        assert module in names, f"{module} is not in the wheel"
+
+
+def test_student_extra_installs_what_lessons_need_and_no_book(student_venv):
+    python = str(student_venv["python"])
+    outside = {"cwd": student_venv["venv"].parent, "env": student_venv["env"]}  # not the repo
+    need = "import matplotlib, ipywidgets, tqdm, sklearn, ipykernel, mlpcore.course.exercises"
+    subprocess.run([python, "-c", need], check=True, **outside)
+    for tool in ("jupyter_book", "sphinx", "pytest", "jupyterlab"):
+        found = subprocess.run([python, "-c", f"import {tool}"], capture_output=True, **outside)
+        assert found.returncode != 0, f"the student extra installs {tool}"
+    where = subprocess.run(
+        [python, "-c", "import mlpcore; print(mlpcore.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        **outside,
+    ).stdout
+    assert str(student_venv["venv"]) in where, f"mlpcore is not the installed wheel: {where}"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_student_notebook_runs_in_the_fresh_install(student_venv, tmp_path, monkeypatch, name):
+    monkeypatch.setenv("JUPYTER_PATH", str(student_venv["jupyter_path"]))
+    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    shutil.copy2(STUDENT / f"{name}.ipynb", tmp_path)
+    nb = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT_S,
+        kernel_name=student_venv["kernel"],
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()  # raises CellExecutionError on the first failing cell
+    exercises = [c for c in nb.cells if c.cell_type == "code" and "answer = ..." in c.source]
+    for cell in exercises:
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert text.strip(), f"a blank exercise prints nothing:\n{cell.source}"
+        assert "✓" not in text, f"a blank exercise is marked correct:\n{text}"
+        assert not [o for o in cell.outputs if o.output_type == "error"]
