@@ -20,7 +20,7 @@ import pytest
 import yaml
 from edition_utils import ROOT, book_config
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.lesson, pytest.mark.slow]
 
 URL = "https://github.com/someone/their-course"
 LESSON = "08_errata"

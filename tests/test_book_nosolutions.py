@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from edition_utils import LESSONS, ROOT, distinctive_lines, repository, solution_prose
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.lesson, pytest.mark.slow]
 
 TEACHER = ROOT / "book" / "_build" / "html"
 NOSOLUTIONS = ROOT / "book" / "_build" / "nosolutions" / "_build" / "html"

@@ -17,7 +17,7 @@ import pytest
 from edition_utils import LESSONS, STUDENT
 from nbclient import NotebookClient
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.lesson, pytest.mark.slow]
 
 CELL_TIMEOUT_S = 600  # generous: the machine may be loaded
 

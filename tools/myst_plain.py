@@ -25,7 +25,7 @@ DIRECTIVE = re.compile(
     r"(?P<body>.*?)^(?P=fence)[ \t]*$",
     re.M | re.S,
 )
-ROLE = re.compile(r"\{(?P<name>[\w-]+)\}`(?P<text>[^`]*)`")
+ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<text>[^`]*)`")
 TARGET = re.compile(r"^\([\w-]+\)=[ \t]*\n", re.M)
 OPTION = re.compile(r"^:([\w-]+):[ \t]*(.*)$", re.M)
 SOLUTION_MARK = re.compile(
@@ -101,15 +101,28 @@ def to_plain(text: str, equations: dict, exercises: dict, docs: dict) -> str:
             if target not in equations:
                 raise ValueError(f"{{eq}} reference to an unknown equation: {target!r}")
             return f"({equations[target]})"
+        text, _, inner = target.partition("<")
         if name == "doc":
-            text, _, inner = target.partition("<")
             key = (inner.rstrip(">") or text).strip().split("/")[-1]
-            if key not in docs:
+            if key in docs:
+                title, file = docs[key]
+                return f"[{text.strip() if inner else title}]({file})"
+            if not inner:  # a page of the book that is not a lesson: no file to link to here
                 raise ValueError(f"{{doc}} reference to an unknown lesson: {target!r}")
-            title, file = docs[key]
-            return f"[{text.strip() if inner else title}]({file})"
+            return f"the {text.strip()} of the book"
         if name == "math":
             return f"${target}$"
+        if name == "term":  # a glossary entry: the book links it, a notebook keeps the words
+            return text.strip()
+        if name == "ref":  # an exercise by number; another anchor by its words
+            label = (inner.rstrip(">") or text).strip()
+            if not inner and label in exercises:
+                return f"Exercise {exercises[label]}"
+            if not inner:
+                raise ValueError(f"{{ref}} to an unknown target: {target!r}")
+            return text.strip()
+        if name == "glue:text":  # a number computed by a cell: the notebook shows it there
+            return f"`{target.split(':')[0]}` (the value a cell above computes)"
         raise ValueError(f"no plain-Markdown form for the role {{{name}}}")
 
     text = TARGET.sub("", text)
