@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test here reads the built book (and its PDF): stage 4 of make test, after `make pdf`.
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "book" / "_build" / "html"
 PDF = HTML / "backprop-line-by-line.pdf"

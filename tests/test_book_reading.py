@@ -20,6 +20,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_utils import block_outside_requests, chromium_browser, serve_directory  # noqa: E402
 
+# Every test here reads the built book (and its PDF): stage 4 of make test, after `make pdf`.
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "book" / "_build" / "html"
 AXE = ROOT / "tests" / "_vendor" / "axe-core" / "axe.min.js"
