@@ -136,7 +136,7 @@ def test_book_config_without_and_with_url():
     assert published["repository"] == {"url": URL, "branch": "main", "path_to_book": "student"}
     assert published["launch_buttons"]["colab_url"].startswith("https://colab")
     assert published["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
-    assert published["html"]["use_repository_button"] is True
+    assert published["html"] == {"use_issues_button": True, "use_repository_button": True}
     no_solutions = book_config.build_config(base, None, solutions=False)
     assert no_solutions["sphinx"]["config"] == {"a": 1, "html_copy_source": False}
     assert "html_copy_source" not in bare["sphinx"]["config"]

@@ -64,7 +64,7 @@ def book_settings(url: str | None) -> dict:
                 "jupyterhub_url": "",
                 "thebe": False,
             },
-            "html": {"use_repository_button": False},
+            "html": {"use_repository_button": False, "use_issues_button": False},
         }
     return {
         # the page notebooks/NN_name launches STUDENT_DIR/notebooks/NN_name.ipynb
@@ -75,7 +75,7 @@ def book_settings(url: str | None) -> dict:
             "colab_url": COLAB,
             "thebe": False,
         },
-        "html": {"use_repository_button": True},
+        "html": {"use_repository_button": True, "use_issues_button": True},
     }
 
 
