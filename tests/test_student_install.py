@@ -2,7 +2,7 @@
 
 The wheel is built and installed non-editable with the ``student`` extra into a fresh virtual
 environment (tests/student_env.py). Every student notebook is executed there by nbclient, in a
-folder of its own: no cell may fail, and each blank exercise prints its prompt (whatever the
+folder of its own: no cell may fail, and each blank exercise shows its prompt (whatever the
 wording, not a ✓) and raises nothing.
 """
 
@@ -65,8 +65,13 @@ def test_student_notebook_runs_in_the_fresh_install(student_venv, tmp_path, monk
     )
     client.execute()  # raises CellExecutionError on the first failing cell
     exercises = [c for c in nb.cells if c.cell_type == "code" and "answer = ..." in c.source]
-    for cell in exercises:
-        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-        assert text.strip(), f"a blank exercise prints nothing:\n{cell.source}"
-        assert "✓" not in text, f"a blank exercise is marked correct:\n{text}"
+    for cell in exercises:  # a check's Feedback is the cell's result; a print would be a stream
+        text = "".join(
+            o.get("text", "")
+            if o.output_type == "stream"
+            else o.get("data", {}).get("text/plain", "")
+            for o in cell.outputs
+        )
+        assert text.strip(), f"a blank exercise shows nothing:\n{cell.source}"
+        assert "✓" not in text and "✗" not in text, f"a blank exercise is judged:\n{text}"
         assert not [o for o in cell.outputs if o.output_type == "error"]

@@ -20,19 +20,23 @@ from repository import ROOT
 from student_edition import lessons, nosolution_source, render
 
 BOOK = ROOT / "book"
-# What the book's source folder holds besides the lessons (book/_vendor is linked, not copied).
-COPY = ["_config.yml", "_toc.yml", "intro.md", "glossary.md", "equations.md", "api.md"]
-TREES = ["_ext", "_assets"]
+# Everything of the book's source folder is copied but these: the build output, the lessons
+# (rewritten below), the generated configuration, and the vendored libraries (linked).
+SKIP = {"_build", "notebooks", "_vendor", "_config.generated.yml", "__pycache__"}
 
 
 def write(src: Path) -> Path:
     if src.exists():
         shutil.rmtree(src)
     (src / "notebooks").mkdir(parents=True)
-    for name in COPY:
-        shutil.copy2(BOOK / name, src / name)
-    for name in TREES:
-        shutil.copytree(BOOK / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in sorted(BOOK.iterdir()):
+        if path.name in SKIP:
+            continue
+        if path.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(path, src / path.name, ignore=ignore, symlinks=True)
+        else:
+            shutil.copy2(path, src / path.name)
     os.symlink(os.path.relpath(BOOK / "_vendor", src), src / "_vendor")
     notebooks = render()
     for name, _ in lessons():
