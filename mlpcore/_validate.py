@@ -1,6 +1,9 @@
 """Input checks shared by the package: every message names the quantity and what was expected.
 
 They run once per call at the boundary (never inside a training loop), so they may be thorough.
+
+(About 210 lines: the package's one place for argument checks; splitting it would scatter
+the wording of its messages.)
 """
 
 from __future__ import annotations

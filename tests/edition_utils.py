@@ -30,16 +30,22 @@ def solution_cells(name: str, nb=None) -> list:
     return [c for c in nb.cells if c.cell_type == "code" and id(c) not in kept]
 
 
-def distinctive_lines(name: str) -> list[str]:
-    """Lines of the lesson's solution code that appear nowhere else in the lesson.
+def _outside_solutions(name: str) -> str:
+    """The source of every cell of lesson ``name`` that is not inside a solution."""
+    nb = jupytext.read(ROOT / "notebooks" / f"{name}.md")
+    ids = {id(c) for c in solution_cells(name, nb)}
+    return "\n".join(c.source for c in nb.cells if id(c) not in ids)
 
-    The line ``answer = e / e.sum() - Y_SOFTMAX`` is a solution's; ``answer = ...`` is not.
+
+def distinctive_lines(name: str) -> list[str]:
+    """Lines of the lesson's solution code that appear outside the solutions of no lesson.
+
+    The line ``answer = e / e.sum() - Y_SOFTMAX`` is a solution's; ``answer = ...`` is not, nor
+    is an import that another lesson's own code has (the grep runs over the whole site).
     Lines under 12 characters and comments' own lines are left out as too generic to grep.
     """
-    nb = jupytext.read(ROOT / "notebooks" / f"{name}.md")
-    solution = solution_cells(name, nb)
-    ids = {id(c) for c in solution}
-    elsewhere = "\n".join(c.source for c in nb.cells if id(c) not in ids)
+    solution = solution_cells(name)
+    elsewhere = "\n".join(_outside_solutions(lesson) for lesson in LESSONS)
     lines = []
     for cell in solution:
         for line in cell.source.splitlines():

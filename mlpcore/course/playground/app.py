@@ -4,6 +4,8 @@ Every control calls :meth:`App.update`, which retrains and redraws; the "step" b
 :meth:`App.step`. Both are ordinary methods, so tests drive them by setting ``widget.value``
 without a browser. Each widget carries a CSS class (``pg-alpha``, ``pg-size-1``, ...) that
 the browser test uses as a stable hook.
+
+(About 220 lines: one widget panel whose controls, layout and callbacks read best together.)
 """
 
 from __future__ import annotations

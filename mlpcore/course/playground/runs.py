@@ -12,6 +12,9 @@ The computation is plain functions on plain data, so that tests can drive it wit
 :mod:`mlpcore.course.playground.figures` draws a run with matplotlib (the loss curve of L̃_0,
 the decision boundary, the network diagram) and :mod:`mlpcore.course.playground.app` wraps both
 in ipywidgets; this module imports neither, so a run can be computed (and tested) without them.
+
+(About 260 lines: the settings, the data sets as the playground shows them, a training run
+and the step-by-step Playground; each is small, and they share the Settings.)
 """
 
 from __future__ import annotations
