@@ -110,13 +110,16 @@ def render(results) -> str:
         f"{p['filepath']} ({p['internal_api']} {p['version'] or ''})".replace(" )", ")")
         for p in sets[0]["threadpools"]
     )
+    rounds = sorted({w["rounds"] for s in sets for w in s["workloads"]})
+    command = f"`bench/run.py --rounds {meta['rounds']}`" if meta.get("rounds") else "`make bench`"
     head = (
-        f"`make bench`{' QUICK=1' if meta['quick'] else ''}, {meta['date']}, {meta['wall_s']} s; "
+        f"{command}{' QUICK=1' if meta['quick'] else ''}, {meta['date']}, {meta['wall_s']} s; "
         f"{meta['cpu']}; 1-minute load average {span([v for s in sets for v in s['load']])} "
         f"during the timing. Time per step; each cell spans the two BLAS settings ({env}: "
         "OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE). In brackets: the peer's time ÷ `mlpcore.sgd`'s. "
         "Ratios are medians of "
-        f"per-round ratios. Thread pools (threadpoolctl): {pools}."
+        f"per-round ratios over {'–'.join(map(str, rounds))} timed rounds. "
+        f"Thread pools (threadpoolctl): {pools}."
     )
     return "\n".join([head, ""] + speed(results) + [""] + memory(results))
 

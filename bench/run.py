@@ -140,6 +140,7 @@ def main(argv=None) -> int:
     cpu = [ln.split(":")[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     meta = dict(date=now, cpu=f"{len(cpu)} × {cpu[0]}", quick=args.quick, numpy=np.__version__)
+    meta.update(rounds=args.rounds)  # 0: the default rounds
     results = dict(
         meta=dict(meta, wall_s=round(time.perf_counter() - t0)), settings=settings, memory=mem
     )
