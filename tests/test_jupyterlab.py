@@ -553,7 +553,9 @@ def _cell_output(page, panel: str, index: int) -> str:
         """([panel, index]) => {
             const widget = window.jupyterapp.shell.widgets('main').find(w => w.id === panel);
             const outs = widget.content.widgets[index].model.outputs.toJSON();
-            return outs.map(o => [].concat(o.text || []).join('')).join('');
+            // a stream's text, or a result's plain text (a check's Feedback is the cell's result)
+            const text = o => [].concat(o.text || (o.data && o.data['text/plain']) || []);
+            return outs.map(o => text(o).join('')).join('');
         }""",
         [panel, index],
     )
@@ -577,7 +579,8 @@ def _run_cell(page, panel: str, index: int, source: str, mark: str) -> str:
         """([panel, index, mark]) => {
             const widget = window.jupyterapp.shell.widgets('main').find(w => w.id === panel);
             const outs = widget.content.widgets[index].model.outputs.toJSON();
-            return outs.map(o => [].concat(o.text || []).join('')).join('').includes(mark);
+            const text = o => [].concat(o.text || (o.data && o.data['text/plain']) || []);
+            return outs.map(o => text(o).join('')).join('').includes(mark);
         }""",
         arg=[panel, index, mark],
         timeout=RUN_TIMEOUT_MS,

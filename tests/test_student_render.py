@@ -26,11 +26,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MATHJAX = ROOT / "book" / "_vendor" / "mathjax"
 LOAD_TIMEOUT_MS = 120_000
 # MathJax 3 reads its configuration from window.MathJax before it loads: $...$ inline.
-LOADER = """window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']],
-                          processEscapes: true}};
+# book/vendor.sh keeps MathJax's components (startup.js and the parts it loads), as the book does.
+LOADER = """window.MathJax = {loader: {load: ['input/tex', 'output/chtml']},
+                  tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']],
+                        processEscapes: true}};
 (function () {
   var s = document.createElement('script');
-  s.src = 'mathjax/tex-chtml.js';
+  s.src = 'mathjax/startup.js';
   document.head.appendChild(s);
 })();
 """
@@ -38,7 +40,7 @@ LOADER = """window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    if not (MATHJAX / "tex-chtml.js").exists():
+    if not (MATHJAX / "startup.js").exists():
         pytest.fail("book/_vendor/mathjax is missing: run book/vendor.sh (make book does)")
     folder = tmp_path_factory.mktemp("student_html")
     os.symlink(MATHJAX, folder / "mathjax")

@@ -21,7 +21,6 @@ import numpy as np
 
 #: The three outcomes and the sign that starts each message.
 SIGNS = {"right": "✓", "wrong": "✗", "blank": "✎"}
-_COLOURS = {"right": "#1a7f37", "wrong": "#b42318", "blank": "#555555"}
 
 
 class Feedback:
@@ -48,7 +47,9 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         text = html.escape(str(self)).replace("\n", "<br>")
-        return f'<p style="color: {_COLOURS[self.kind]}; margin: 0">{text}</p>'
+        # No colour of its own: the sign says right, wrong or blank, and the page's own text
+        # colour keeps its contrast in light and dark themes alike.
+        return f'<p class="mlpcore-feedback mlpcore-feedback-{self.kind}">{text}</p>'
 
 
 _LABEL = re.compile(r"\((eq-[A-Za-z0-9-]*[A-Za-z0-9])\)|\b(eq-[A-Za-z0-9-]*[A-Za-z0-9])\b")
