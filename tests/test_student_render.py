@@ -27,7 +27,7 @@ MATHJAX = ROOT / "book" / "_vendor" / "mathjax"
 LOAD_TIMEOUT_MS = 120_000
 # MathJax 3 reads its configuration from window.MathJax before it loads: $...$ inline.
 # book/vendor.sh keeps MathJax's components (startup.js and the parts it loads), as the book does.
-LOADER = """window.MathJax = {loader: {load: ['input/tex', 'output/chtml']},
+LOADER = """window.MathJax = {loader: {load: ['input/tex', 'output/chtml', 'a11y/assistive-mml']},
                   tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']],
                         processEscapes: true}};
 (function () {
