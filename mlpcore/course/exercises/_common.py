@@ -8,7 +8,7 @@ import numpy as np
 
 from mlpcore.backward import backward
 from mlpcore.forward import forward
-from mlpcore.losses import Loss
+from mlpcore.losses import Loss, squared_error
 from mlpcore.network import Network
 
 
@@ -45,6 +45,17 @@ def gradients(P: Problem, batch: bool = False):
     x, y = (P.X, P.Y) if batch else (P.x, P.y)
     trace = forward(P.net.w, P.net.b, P.net.g, x, trace=True)
     return backward(P.net.w, P.net.g, trace, y, P.loss)
+
+
+def squared_cost(net, X, Y) -> float:
+    """The squared-error cost of ``net`` on the columns X, Y (what the checks differentiate)."""
+    return squared_error.L(Y, forward(net.w, net.b, net.g, X))
+
+
+def squared_backward(net, X, Y):
+    """The trace of X and backward's (dW, dB, dL) for the squared error: the analytic side."""
+    trace = forward(net.w, net.b, net.g, X, trace=True)
+    return trace, backward(net.w, net.g, trace, Y, squared_error)
 
 
 def numeric_gradient(f, theta: np.ndarray, eps: float = 1e-5) -> np.ndarray:

@@ -10,23 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlpcore.backward import backward
-from mlpcore.forward import forward
-from mlpcore.losses import squared_error
-
-from ._common import call, numeric_gradient, random_cases
+from ._common import call, numeric_gradient, random_cases, squared_backward, squared_cost
 from ._feedback import array_problem, as_number, exercise
 
 N = 3  #: samples per batch in these checks
-
-
-def _cost(net, X, Y) -> float:
-    return squared_error.L(Y, forward(net.w, net.b, net.g, X))
-
-
-def _backward(net, X, Y):
-    trace = forward(net.w, net.b, net.g, X, trace=True)
-    return trace, backward(net.w, net.g, trace, Y, squared_error)
 
 
 @exercise(blank="your function d_beta", success="Correct: a shared bias collects every dL.")
@@ -39,14 +26,14 @@ def check_d_beta(answer):
     if not callable(answer):
         return "answer should be a function d_beta(dL_next), not a value."
     for net, X, Y in random_cases(440, n=N):
-        _, (_, _, dL) = _backward(net, X, Y)
+        _, (_, _, dL) = squared_backward(net, X, Y)
         for k in range(net.p):
             beta = np.zeros(1)
 
             def cost(net=net, k=k, beta=beta):
                 moved = net.copy()
                 moved.b[k] = moved.b[k] + beta[0]
-                return _cost(moved, X, Y)  # noqa: B023
+                return squared_cost(moved, X, Y)  # noqa: B023
 
             expected = float(numeric_gradient(cost, beta)[0])
             what = f"k = {k} of s = {net.s}"
@@ -88,9 +75,9 @@ def check_dx(answer):
         return "answer should be a function dx(w0, dL1), not a value."
     for batch in (None, N):
         for net, X, Y in random_cases(450 + (batch or 0), n=batch):
-            trace, (_, _, dL) = _backward(net, X, Y)
+            trace, (_, _, dL) = squared_backward(net, X, Y)
             x = X.copy()
-            expected = numeric_gradient(lambda: _cost(net, x, Y), x)  # noqa: B023
+            expected = numeric_gradient(lambda: squared_cost(net, x, Y), x)  # noqa: B023
             what = f"s = {net.s}" + (f", a batch of {N} columns" if batch else ", one sample")
             got = call(answer, net.w[0], dL[1])
             back = net.w[0].T @ dL[1]

@@ -9,24 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlpcore.backward import backward
-from mlpcore.forward import forward
-from mlpcore.losses import squared_error
-
-from ._common import call, numeric_gradient, random_cases
+from ._common import call, numeric_gradient, random_cases, squared_backward, squared_cost
 from ._feedback import array_problem, exercise
 
 ALPHA, LAMBDA = 0.1, 0.3  #: the step and the decay rate of the weight-decay check
 N = 3  #: samples per batch in the check of dŴ
-
-
-def _cost(net, X, Y) -> float:
-    return squared_error.L(Y, forward(net.w, net.b, net.g, X))
-
-
-def _backward(net, X, Y):
-    trace = forward(net.w, net.b, net.g, X, trace=True)
-    return trace, backward(net.w, net.g, trace, Y, squared_error)
 
 
 @exercise(blank="your function decay_step", success="Correct: the step shrinks w, then descends.")
@@ -39,12 +26,12 @@ def check_decay_step(answer):
     if not callable(answer):
         return "answer should be a function decay_step(w_k, dW_k, alpha, lam), not a value."
     for net, x, y in random_cases(550):
-        _, (dW, _, _) = _backward(net, x, y)
+        _, (dW, _, _) = squared_backward(net, x, y)
         for k in range(net.p):
 
             def cost(net=net):
                 penalty = sum(float(np.sum(wk * wk)) for wk in net.w)
-                return _cost(net, x, y) + LAMBDA / 2 * penalty  # noqa: B023
+                return squared_cost(net, x, y) + LAMBDA / 2 * penalty  # noqa: B023
 
             w = net.w[k]
             expected = w - ALPHA * numeric_gradient(cost, net.w[k])
@@ -83,10 +70,10 @@ def check_dW_hat(answer):
     if not callable(answer):
         return "answer should be a function dW_hat(dL_next, a_k), not a value."
     for net, X, Y in random_cases(560, n=N):
-        trace, (dW, dB, dL) = _backward(net, X, Y)
+        trace, (dW, dB, dL) = squared_backward(net, X, Y)
         for k in range(net.p):
-            d_w = numeric_gradient(lambda: _cost(net, X, Y), net.w[k])  # noqa: B023
-            d_b = numeric_gradient(lambda: _cost(net, X, Y), net.b[k])  # noqa: B023
+            d_w = numeric_gradient(lambda: squared_cost(net, X, Y), net.w[k])  # noqa: B023
+            d_b = numeric_gradient(lambda: squared_cost(net, X, Y), net.b[k])  # noqa: B023
             expected = np.column_stack([d_w, d_b])
             what = f"k = {k} of s = {net.s}, a batch of {N} columns"
             got = call(answer, dL[k + 1], trace.a[k])
@@ -118,9 +105,9 @@ def check_dW_batch_shapes(answer):
     if not callable(answer):
         return "answer should be a function dW_batch(dL_next, A_k), not a value."
     for net, X, Y in random_cases(570, n=4):
-        trace, (_, _, dL) = _backward(net, X, Y)
+        trace, (_, _, dL) = squared_backward(net, X, Y)
         for k in range(net.p):
-            expected = numeric_gradient(lambda: _cost(net, X, Y), net.w[k])  # noqa: B023
+            expected = numeric_gradient(lambda: squared_cost(net, X, Y), net.w[k])  # noqa: B023
             what = f"k = {k} of s = {net.s}, n = 4 samples"
             d, A = dL[k + 1], trace.a[k]
             try:
