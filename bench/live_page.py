@@ -1,4 +1,4 @@
-"""Frames per second and weight of the book's live playground (lesson 07), in headless Chromium.
+"""Frames per second and weight of the book's live playground (lesson 08), in headless Chromium.
 
 Serves the built book (``make book`` first) on 127.0.0.1, opens the playground, presses Play and
 counts requestAnimationFrame callbacks of the page's own loop (``mlpLive.stats()``) for
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_utils import chromium_browser, serve_directory  # noqa: E402
 
-PAGE = "notebooks/07_playground.html"
+PAGE = "notebooks/08_playground.html"
 
 
 def fps(page, seconds: float) -> dict:

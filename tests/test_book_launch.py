@@ -1,10 +1,10 @@
 """The book's launch buttons follow ``[project.urls] Repository``, built by the real theme.
 
-A small book (the intro and lesson 08) is built twice from the book's own
+A small book (the intro and lesson 09) is built twice from the book's own
 configuration with the repository settings of tools/book_config.py: with no URL, no page links
 to GitHub, Colab or Binder and there is no launch button; with a URL, the lesson page has a
 repository button and Colab and Binder buttons that open its student edition,
-``student/notebooks/08_errata.ipynb``.
+``student/notebooks/09_errata.ipynb``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from edition_utils import ROOT, book_config
 pytestmark = [pytest.mark.lesson, pytest.mark.slow]
 
 URL = "https://github.com/someone/their-course"
-LESSON = "08_errata"
+LESSON = "09_errata"
 LINK = re.compile(r"""href=["']([^"']*(?:github\.com|colab\.research|mybinder\.org)[^"']*)""")
 
 

@@ -205,7 +205,7 @@ def axe_violations(browser, site: str, page_path: str, dark: bool) -> list[dict]
 
 # The playground's flip-book is embedded widget state (1.2 MB of frames, and the 3.6 MB widget
 # manager that draws it); a page of its own, in JavaScript, replaces it (issue 14, another branch).
-FLIPBOOK = "notebooks/07_playground.html"
+FLIPBOOK = "notebooks/08_playground.html"
 
 
 def _pending_flipbook(pages: list[str]) -> list:

@@ -1,4 +1,4 @@
-"""Lesson 09's measurements (mlpcore.course.depth) and its self-checks (exercises.lesson09).
+"""Lesson 07's measurements (mlpcore.course.depth) and its self-checks (exercises.lesson07).
 
 The unrolled product is checked against central differences, which know nothing of the
 recursion; the predicted gain against a measured ratio; the schemes' variances against

@@ -12,7 +12,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-PAGE = Path(__file__).resolve().parent.parent / "notebooks" / "08_errata.md"
+PAGE = Path(__file__).resolve().parent.parent / "notebooks" / "09_errata.md"
 ENTRIES = set(range(1, 19))
 
 

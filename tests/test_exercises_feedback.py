@@ -12,7 +12,7 @@ from mlpcore.course.exercises._feedback import Feedback, exercise
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "mlpcore" / "course" / "exercises"
-LESSONS = sorted((ROOT / "notebooks").glob("0[1-7]_*.md"))
+LESSONS = sorted((ROOT / "notebooks").glob("0[1-8]_*.md"))
 
 
 def test_feedback_is_truthy_only_when_right_and_shows_its_message_once():

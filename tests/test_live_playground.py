@@ -1,4 +1,4 @@
-"""Lesson 07 in the built book: the live playground trains mlpcore's network in the browser.
+"""Lesson 08 in the built book: the live playground trains mlpcore's network in the browser.
 
 `make test` builds the book first. The site is served from book/_build/html on 127.0.0.1 and
 every other request is blocked (a test also opens it from ``file://``). Headless Debian Chromium
@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = Path(os.environ.get("MLP_LIVE_SITE", ROOT / "book" / "_build" / "html"))
-PAGE = "notebooks/07_playground.html"
+PAGE = "notebooks/08_playground.html"
 AXE = "4.14.1"  # axe-core from npm, unpacked into the git-ignored node_modules/
 TIMEOUT = 60_000  # ms: generous, the machine may be loaded
 CONTROLS = [

@@ -1,4 +1,4 @@
-"""The playground of lesson 07: its computation, its widget callbacks and its flip-book.
+"""The playground of lesson 08: its computation, its widget callbacks and its flip-book.
 
 The callbacks are driven the way a browser drives them, by setting ``widget.value``; the
 browser itself is tested in test_playground_browser.py.

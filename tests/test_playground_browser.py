@@ -1,5 +1,5 @@
 """The playground app in a real browser: Voila serves app/playground.ipynb (the app alone, not
-lesson 07), headless Chromium moves its sliders.
+lesson 08), headless Chromium moves its sliders.
 
 The test starts its own Voila on a free port of 127.0.0.1 (in its own process group), opens
 the lesson with Playwright and Debian's Chromium, and blocks every request that leaves the
@@ -11,7 +11,7 @@ ipywidgets' noUiSlider handles take it), and checks after each move that:
 - the picture was redrawn (the ``src`` of its ``<img>`` changed).
 
 Then it pushes α to the end of its range and checks that the divergence message is shown.
-The page shows only the app: no MyST source and none of lesson 07's prose.
+The page shows only the app: no MyST source and none of lesson 08's prose.
 Finally it stops Voila and its kernels and checks that none of those processes is left.
 Set PLAYGROUND_SCREENSHOTS to a folder to keep screenshots from before and after the moves.
 """
@@ -37,7 +37,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app" / "playground.ipynb"
-LESSON = ROOT / "notebooks" / "07_playground.md"
+LESSON = ROOT / "notebooks" / "08_playground.md"
 LOAD_TIMEOUT_MS = 180_000  # Voila runs every cell of the notebook before the page is complete
 MYST = ["{eq}", "{math}", ":::", "{exercise}", "{solution", ":label:", "```"]
 MOVE_TIMEOUT_MS = 60_000
@@ -135,7 +135,7 @@ def voila(tmp_path):
 
 
 def _lesson_sentences() -> list[str]:
-    """The first words of every paragraph of lesson 07's prose (its markdown, not its code)."""
+    """The first words of every paragraph of lesson 08's prose (its markdown, not its code)."""
     nb = jupytext.read(LESSON)
     found = []
     for cell in nb.cells:

@@ -29,7 +29,7 @@ from edition_utils import (
 URL = "https://github.com/someone/their-course"
 EQ = {"eq-a": "3.1", "eq-b": "3.2"}
 EX = {"ex-1": "3.1"}
-DOCS = {"08_errata": ("Errata", "08_errata.ipynb")}
+DOCS = {"09_errata": ("Errata", "09_errata.ipynb")}
 
 
 def plain(text):
@@ -46,8 +46,8 @@ def test_directives_become_quotes_and_roles_text():
     assert out == "> **Exercise 3.1**\n>\n> Do $x$.\n> Now."
     assert plain("```{note}\n**Typo.** Read $a$.\n```") == "> **Note**\n>\n> **Typo.** Read $a$."
     assert plain(":::{warning}\nCareful.\n:::") == "> **Warning**\n>\n> Careful."
-    assert plain("see the {doc}`08_errata`.") == "see the [Errata](08_errata.ipynb)."
-    assert plain("{doc}`the list <08_errata>`") == "[the list](08_errata.ipynb)"
+    assert plain("see the {doc}`09_errata`.") == "see the [Errata](09_errata.ipynb)."
+    assert plain("{doc}`the list <09_errata>`") == "[the list](09_errata.ipynb)"
     assert plain("(sec-x)=\n# Title") == "# Title"
 
 

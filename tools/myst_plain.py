@@ -6,7 +6,7 @@ directive or role cannot reach a student notebook as raw text:
 
 - a ``{math}`` block becomes ``$$ … \\tag{3.2} $$``, numbered as the book numbers it;
 - ``{eq}`label``` becomes the equation's number, ``(3.2)``;
-- ``{doc}`08_errata``` becomes a Markdown link to that lesson's notebook;
+- ``{doc}`09_errata``` becomes a Markdown link to that lesson's notebook;
 - ``{exercise}`` and admonitions (``{note}``, ``{warning}``, ...) become quoted blocks;
 - ``(label)=`` targets are dropped.
 
@@ -73,7 +73,7 @@ def to_plain(text: str, equations: dict, exercises: dict, docs: dict) -> str:
     """The plain-Markdown form of one markdown cell of a MyST lesson.
 
     ``equations`` and ``exercises`` map labels to numbers (:func:`number_labels`); ``docs``
-    maps a lesson's name (``08_errata``) to (title, notebook file name).
+    maps a lesson's name (``09_errata``) to (title, notebook file name).
     """
 
     def directive(m: re.Match) -> str:

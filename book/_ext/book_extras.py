@@ -143,7 +143,7 @@ def drop_unused_widget_manager(app: Sphinx, pagename, templatename, context, doc
 
     myst-nb adds the widget state and the ``nb_ipywidgets_js`` scripts (require.js and the
     html-manager, 3.6 MB) to every page whose notebook created a widget, even when the cell's
-    output is removed (lesson 07 builds its Jupyter playground that way). A page whose body holds
+    output is removed (lesson 08 builds its Jupyter playground that way). A page whose body holds
     no widget view has nothing for them to draw, so they are dropped there.
     """
     scripts = context.get("script_files")
@@ -172,7 +172,7 @@ def feedback_only_with_a_repository(app: Sphinx, config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("live_site")  # the live playground of lesson 07 (book/_ext/live_site.py)
+    app.setup_extension("live_site")  # the live playground of lesson 08 (book/_ext/live_site.py)
     app.connect("config-inited", feedback_only_with_a_repository)
     app.set_html_assets_policy("always")
     app.connect("builder-inited", allow_parallel_reads)

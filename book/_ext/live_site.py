@@ -1,4 +1,4 @@
-"""Ship the live playground (book/live/) into the built site's ``live/`` folder, lesson 07 only.
+"""Ship the live playground (book/live/) into the built site's ``live/`` folder, lesson 08 only.
 
 Jupyter Book adds a ``<script>`` to every page for each ``.js`` under a static path, so the
 playground does not go there: after the build this copies ``book/live/playground.{js,css}`` and
@@ -9,7 +9,7 @@ writes two generated scripts next to them:
   module scripts on a page opened from ``file://``;
 - ``live/data.js``: mlpcore's data sets and initial networks (``book/live_export.py``).
 
-Lesson 07 loads them with relative ``<script src="../live/...">`` tags in a raw HTML block. Its
+Lesson 08 loads them with relative ``<script src="../live/...">`` tags in a raw HTML block. Its
 ``<noscript>`` picture (``live/playground.png``) is put in by the book only, in place of the
 comment ``<!-- live-static-figure ... -->``: in JupyterLab, which does not run the page's
 scripts, the lesson's Markdown would otherwise ask the server for a file it does not have.

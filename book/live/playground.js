@@ -1,4 +1,4 @@
-// The live playground of lesson 07: mlpcore's training, in the reader's browser.
+// The live playground of lesson 08: mlpcore's training, in the reader's browser.
 //
 // A classic script (it must run from file://, where module scripts are blocked). It needs
 // window.MLP (book/live/mlp.js, the twin of mlpcore, loaded as a classic script by the book) and

@@ -1,6 +1,6 @@
-r"""Depth and initialisation (lesson 9): the recursion for dL^(k) unrolled, and its size per layer.
+r"""Depth and initialisation (lesson 7): the recursion for dL^(k) unrolled, and its size per layer.
 
-Course code, not library code: lesson 09 measures with these functions, and its tests and
+Course code, not library code: lesson 07 measures with these functions, and its tests and
 exercises reuse them. The library's own initialisation is :func:`mlpcore.network.init_params`
 ("xavier" and "he"); the "naive" scheme, every w_ij ~ N(0, 1), exists only here, to be
 measured against them.

@@ -233,7 +233,7 @@ EQUATIONS: tuple[Equation, ...] = (
         "the recursion as one product of factors",
         r"dL^{(k)} = \Big[\prod_{l=k}^{p-1} \mathrm{diag}(g'(z^{(l)}))\, w^{(l)T}\Big] dL^{(p)}",
         "mlpcore.course.depth.unrolled_dL",
-        "notebooks/09_depth.md",
+        "notebooks/07_depth.md",
     ),
     Equation(
         "eq-depth-gain",
@@ -242,7 +242,7 @@ EQUATIONS: tuple[Equation, ...] = (
         r"\lVert dL^{(k)} \rVert^2 / \lVert dL^{(k+1)} \rVert^2 \approx s_k \sigma_k^2\, "
         r"\overline{g'(z^{(k)})^2}",
         "mlpcore.course.depth.layer_gain",
-        "notebooks/09_depth.md",
+        "notebooks/07_depth.md",
     ),
     Equation(
         "eq-init-variance",
@@ -251,7 +251,7 @@ EQUATIONS: tuple[Equation, ...] = (
         r"\sigma_k^2 = 1 \text{ (naive)} \\ \sigma_k^2 = 2 / (s_k + s_{k+1}) \text{ (Xavier)} "
         r"\\ \sigma_k^2 = 2 / s_k \text{ (He)}",
         "mlpcore.course.depth.init_variance",
-        "notebooks/09_depth.md",
+        "notebooks/07_depth.md",
     ),
     Equation(
         "eq-step-contraction",
@@ -259,7 +259,7 @@ EQUATIONS: tuple[Equation, ...] = (
         r"why a large $\alpha$ diverges",
         r"w - w^\star \leftarrow (1 - \alpha\lambda)(w - w^\star)",
         "mlpcore.train.step",
-        "notebooks/07_playground.md",
+        "notebooks/08_playground.md",
     ),
 )
 

@@ -1,99 +1,113 @@
-"""Self-checks for lesson 07 (the playground: α, the architecture, dead relu units).
+"""Self-checks for lesson 07 (depth and initialisation: the recursion for dL^(k) unrolled).
 
-Each check retrains with the playground's own code at fixed settings (a fraction of a second),
-and returns a Feedback (see :mod:`mlpcore.course.exercises`).
+Every check compares the answer with an independent computation on a fixed problem and returns a
+:class:`~mlpcore.course.exercises.Feedback` (✎ blank, ✗ with a hint, ✓), like every lesson's.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from mlpcore.course.playground import SOLVED, Settings, problem, train
+from mlpcore.backward import dL as backward_dL
+from mlpcore.course.depth import make_network
+from mlpcore.data import circles
 from mlpcore.forward import forward
+from mlpcore.losses import Loss, squared_error
+from mlpcore.network import Network
 
-from ._feedback import as_number, exercise
-
-ALPHA_MIN, ALPHA_MAX = 1e-4, 10.0  # the ends of the playground's α slider
-CIRCLES = Settings(dataset="circles", hidden=(8,), g="tanh", alpha=0.1, epochs=30, seed=0)
-DEAD = Settings(dataset="circles", hidden=(2,), g="relu", alpha=0.1, epochs=30, seed=7)
-
-
-@exercise(blank="one α", success="This α diverges: the loss climbs instead of falling.")
-def check_diverging_alpha(answer):
-    """An α in [1e-4, 10] for which the default playground (circles, s_1 = 8, tanh) diverges."""
-    problem_ = None
-    alpha = as_number(answer)
-    if not np.isfinite(alpha) or not ALPHA_MIN <= alpha <= ALPHA_MAX:
-        problem_ = f"answer should be one α between {ALPHA_MIN:g} and {ALPHA_MAX:g}."
-    else:
-        run = train(Settings(alpha=alpha))
-        if not run.diverged:
-            problem_ = (
-                f"With α = {alpha:g} training does not diverge: the mean loss ends at "
-                f"{run.final_loss:.3g}. Move the α slider further to the right."
-            )
-    return problem_
+from ._common import Problem
+from ._feedback import array_problem, as_number, exercise, scalar_problem
 
 
-def smallest_solving_size(limit: int = 16) -> int | None:
-    """The smallest s_1 (1 hidden layer, otherwise CIRCLES) that reaches SOLVED accuracy."""
-    for size in range(1, limit + 1):
-        run = train(Settings(**{**CIRCLES.__dict__, "hidden": (size,)}))
-        if not run.diverged and run.accuracy >= SOLVED:
-            return size
-    return None
+class DeadProblem(NamedTuple):
+    """A narrow relu network (two units per hidden layer) and the circles inputs X (2, 200)."""
+
+    net: Network
+    X: np.ndarray
 
 
-@exercise(blank="a whole number", success="That is the smallest hidden layer that solves circles.")
-def check_smallest_circles(answer):
-    """The smallest one-hidden-layer size that solves circles (training accuracy >= 95%)."""
-    problem_ = None
-    size = as_number(answer)
-    if not np.isfinite(size) or size != round(size) or size < 1:
-        problem_ = "answer should be a whole number of hidden neurons, 1 or more."
-    else:
-        size = int(size)
-        best = smallest_solving_size(limit=max(size, 1))
-        if best is None or best > size:
-            acc = train(Settings(**{**CIRCLES.__dict__, "hidden": (size,)})).accuracy
-            problem_ = (
-                f"With s_1 = {size} the training accuracy is only {acc:.0%} "
-                f"(below {SOLVED:.0%}): try a larger hidden layer."
-            )
-        elif best < size:
-            problem_ = f"s_1 = {size} solves circles, but a smaller hidden layer does too."
-    return problem_
+def problem() -> Problem:
+    """A sigmoid network s = (4, 5, 6, 5, 3) with random biases and one sample (fixed seeds)."""
+    net = Network((4, 5, 6, 5, 3), g="sigmoid", seed=9)
+    rng = np.random.default_rng(90)
+    net.b = [rng.normal(size=bk.shape) for bk in net.b]
+    x, y = rng.normal(size=4), rng.normal(size=3)
+    X, Y = rng.normal(size=(4, 6)), rng.normal(size=(3, 6))
+    return Problem(net, x, y, X, Y, squared_error)
 
 
-def dead_units() -> np.ndarray:
-    """After training with DEAD: units i of layer 1 with z_i^(1) <= 0 on every sample."""
-    net = train(DEAD).net
-    X = problem(DEAD.dataset).train.X
-    z1 = forward(net.w, net.b, net.g, X, trace=True).z[1]
-    return np.all(z1 <= 0, axis=1)
+def _dead_problem(seed: int) -> DeadProblem:
+    return DeadProblem(make_network((2,) + (2,) * 7 + (2,), "relu", "he", seed), circles().X)
 
 
-@exercise(
-    blank="a boolean mask",
-    success="Those are the dead units: g'(z) = 0 for them on every sample.",
+def first_dead_layer(D: DeadProblem) -> int | None:
+    """The smallest k in 1..p-1 with z_i^(k) <= 0 for every unit i and every sample, or None."""
+    z = forward(D.net.w, D.net.b, D.net.g, D.X, trace=True).z
+    return next((k for k in range(1, D.net.p) if np.all(z[k] <= 0)), None)
+
+
+# The first seed whose network starts with a dead layer below the top hidden one.
+DEAD_DEEP = next(
+    D for D in map(_dead_problem, range(100)) if (first_dead_layer(D) or D.net.p) < D.net.p - 1
 )
-def check_dead_units(answer):
-    """A boolean mask (s_1,) of the hidden units that are dead after training with DEAD."""
-    problem_ = None
-    expected = dead_units()
+
+
+@exercise("the product, an (s_1, s_p) array", "Right: the recursion unrolled into one product.")
+def check_unrolled_product(answer):
+    """The (s_1, s_p) matrix ∏_{l=1}^{p-1} diag(g'(z^(l))) w^(l)T for the sample of problem()."""
+    P = problem()
+    w, g = P.net.w, P.net.g
+    z = forward(w, P.net.b, g, P.x, trace=True).z
+    # Independent of the product: column j is the recursion started from dL^(p) = E_j.
+    p = P.net.p
+    identity = np.eye(P.net.s[p])
+    expected = np.column_stack(
+        [backward_dL(w, g, z, P.y, _unit(identity[:, j]))[1] for j in range(P.net.s[p])]
+    )
+    hint = "Multiply the factors in the order l = 1, 2, ..., p-1, each on the right."
     try:
-        mask = np.asarray(answer)
+        arr = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        mask = None
-    if mask is None or mask.shape != expected.shape:
-        got = "no array" if mask is None else f"shape {mask.shape}"
-        problem_ = f"answer should be a mask of shape {expected.shape} (one entry per unit)."
-        problem_ += f" Got {got}."
-    elif mask.dtype != bool:
-        problem_ = "answer should hold booleans: True where the unit is dead."
-    elif not np.array_equal(mask, expected):
-        problem_ = (
-            "Not the right units. A unit i is dead when z_i^(1) <= 0 for every training "
-            "sample: take trace.z[1] over all of X and test each row."
-        )
-    return problem_
+        arr = None
+    if arr is not None and arr.shape == expected.shape:
+        without_diag = np.eye(P.net.s[1])
+        for l in range(1, p):
+            without_diag = without_diag @ w[l].T
+        if np.allclose(arr, without_diag):
+            hint = "Each factor needs its diag(g'(z^(l))): the slopes are what makes depth hurt."
+    elif arr is not None and arr.shape == expected.T.shape:
+        hint = "Shape reversed: the factor of layer 1 goes on the left, the product is s_1 × s_p."
+    return array_problem("answer", answer, expected, hint=hint)
+
+
+def _unit(v: np.ndarray) -> Loss:
+    """A stand-in loss whose gradient is the fixed vector v: the recursion starts at dL^(p) = v."""
+    return Loss("unit", lambda y, z: float(v @ z), lambda y, z: v)
+
+
+@exercise("the standard deviation σ_k, one number", "Right: He's scale for relu.")
+def check_he_sigma(answer):
+    """σ_k for a relu layer with s_k = 50 inputs per neuron and a gain of 1 (eq-depth-gain)."""
+    expected = np.sqrt(2 / 50)
+    hint = "Solve s_k σ_k² · mean(relu'(z)²) = 1 for σ_k, with mean(relu'(z)²) = 1/2."
+    value = as_number(answer)
+    if np.isclose(value, np.sqrt(1 / 50)):
+        hint = "That is Xavier's scale: relu's slope is 0 on about half the neurons."
+    elif np.isclose(value, 2 / 50) or np.isclose(value, 1 / 50):
+        hint = "That is a variance σ_k²; the question asks for the standard deviation σ_k."
+    return scalar_problem("answer", answer, expected, 1e-6, hint)
+
+
+@exercise("the layer index k, one integer", "Right: that layer is dead on every sample.")
+def check_first_dead_layer(answer):
+    """The smallest layer k of DEAD_DEEP whose units all have z^(k) <= 0 on every sample."""
+    expected = first_dead_layer(DEAD_DEEP)
+    hint = "Run the forward pass on all of X and test np.all(z[k] <= 0) for k = 1, 2, ..."
+    value = as_number(answer)
+    if np.isfinite(value) and value > expected:
+        hint = "A layer below that one is dead already: start the search at k = 1."
+    elif np.isfinite(value) and value < expected:
+        hint = f"Layer {value:g} still has a unit with z > 0 on some sample."
+    return scalar_problem("answer", answer, float(expected), 0.0, hint)

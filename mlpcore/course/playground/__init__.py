@@ -1,4 +1,4 @@
-"""The playground of lesson 07, in three small modules that import one way only:
+"""The playground of lesson 08, in three small modules that import one way only:
 
 * :mod:`mlpcore.course.playground.runs` trains and steps a network for one position of the
   sliders (numpy only);

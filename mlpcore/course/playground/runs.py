@@ -1,4 +1,4 @@
-"""The playground of lesson 07: retrain a small network on every change (the computation only).
+"""The playground of lesson 08: retrain a small network on every change (the computation only).
 
 The computation is plain functions on plain data, so that tests can drive it without a browser:
 
