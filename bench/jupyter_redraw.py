@@ -1,8 +1,9 @@
 """How long the Jupyter playground takes to redraw after a slider move, in a real browser.
 
-Voila serves ``app/playground.ipynb`` (lesson 07's app alone); headless Debian Chromium, driven
-by Playwright, moves the α slider one notch with the keyboard, back and forth (``--moves``
-times), and times each move in the page itself (``performance.now()``), from the key press to:
+Voila (or JupyterLab, ``--lab``) serves ``app/playground.ipynb`` (lesson 07's app alone);
+headless Debian Chromium, driven by Playwright, moves the α slider one notch with the keyboard,
+back and forth (``--moves`` times), and times each move in the page itself
+(``performance.now()``), from the key press to:
 
 - **first**: the first change of the picture (``.pg-figure``: the ``src`` of the matplotlib
   app's ``<img>``, or the ``data-frame`` that the widget sets once it has drawn a frame);
@@ -24,6 +25,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -90,14 +93,76 @@ def start_voila(notebook: Path, python_path: str | None, log) -> tuple[subproces
         start_new_session=True,  # its own process group: stopped with its kernels below
         env=env,
     )
-    deadline = time.monotonic() + 60
+    _wait_for_port(proc, port)
+    return proc, f"http://127.0.0.1:{port}/"
+
+
+def start_lab(notebook: Path, python_path: str | None, log, home: Path):
+    """JupyterLab on a copy of the notebook in ``home`` (its own config, no workspace)."""
+    port, token = free_port(), secrets.token_hex(16)
+    (home / "root").mkdir()
+    shutil.copy2(notebook, home / "root" / notebook.name)
+    env = {
+        **os.environ,
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+    }
+    news = (
+        home
+        / "settings"
+        / "@jupyterlab"
+        / "apputils-extension"
+        / "notification.jupyterlab-settings"
+    )
+    news.parent.mkdir(parents=True)
+    news.write_text('{"fetchNews": "false"}')  # no "news?" pop-up over the notebook
+    if python_path:
+        env["PYTHONPATH"] = python_path
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1"]
+    cmd += [f"--port={port}", f"--IdentityProvider.token={token}"]
+    cmd += [f"--ServerApp.root_dir={home / 'root'}", "--LabApp.expose_app_in_browser=True"]
+    cmd += ["--LabApp.news_url=None", "--LabApp.extension_manager=readonly"]
+    cmd += ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.getuid() == 0:
+        cmd.append("--allow-root")
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
+    )
+    _wait_for_port(proc, port)
+    return proc, f"http://127.0.0.1:{port}/lab/tree/{notebook.name}?token={token}"
+
+
+def run_in_lab(page) -> None:
+    """Run every cell of the notebook that JupyterLab opened."""
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext",
+        timeout=TIMEOUT_MS,
+    )
+    page.evaluate(
+        """async () => {
+            const app = window.jupyterapp;
+            const w = app.shell.currentWidget;
+            await w.context.ready;
+            await w.sessionContext.ready;
+            app.shell.collapseLeft();
+            await app.commands.execute('notebook:run-all-cells');
+        }"""
+    )
+
+
+def _wait_for_port(proc, port: int) -> None:
+    deadline = time.monotonic() + 120
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc, f"http://127.0.0.1:{port}/"
+            return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("Voila did not start") from None
+                raise SystemExit("the Jupyter server did not start") from None
             time.sleep(0.2)
 
 
@@ -142,15 +207,21 @@ def main() -> None:
     ap.add_argument("--python-path", help="PYTHONPATH for the kernel (another checkout)")
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--screenshot", type=Path, help="save the app as this PNG")
+    ap.add_argument("--lab", action="store_true", help="in JupyterLab instead of Voila")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "voila.log", "w") as log:
-        proc, url = start_voila(args.notebook, args.python_path, log)
+        if args.lab:
+            proc, url = start_lab(args.notebook, args.python_path, log, Path(tmp))
+        else:
+            proc, url = start_voila(args.notebook, args.python_path, log)
         try:
             with chromium_browser() as browser:
                 page = browser.new_page(viewport={"width": 1300, "height": 1100})
                 block_outside_requests(page)
                 page.goto(url, timeout=TIMEOUT_MS)
+                if args.lab:
+                    run_in_lab(page)
                 page.wait_for_selector(".pg-final-loss", timeout=TIMEOUT_MS)
                 page.wait_for_function(SIGNATURE, timeout=TIMEOUT_MS)
                 page.evaluate(RECORDER, SIGNATURE)
@@ -161,7 +232,8 @@ def main() -> None:
                     moves.append(one_move(page, lambda k=key: _press(page, handle, k)))
                     print(f"move {i + 1:2d} ({key}): {moves[-1]}", flush=True)
                 if args.screenshot:
-                    page.locator(".pg-app").screenshot(path=str(args.screenshot))
+                    shot = page if args.lab else page.locator(".pg-app")
+                    shot.screenshot(path=str(args.screenshot))
                 switch = []
                 for name in ("digits", "circles"):
                     choose = lambda n=name: page.select_option(".pg-dataset select", n)  # noqa: E731

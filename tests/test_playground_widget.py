@@ -9,6 +9,7 @@ page and the widget, and that the wheel ships that source.
 from __future__ import annotations
 
 import math
+import subprocess
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -102,3 +103,23 @@ def test_the_wheel_ships_the_front_end():
     files = [p.relative_to(WEB.parent).as_posix() for p in WEB.iterdir()]
     assert files and all(any(fnmatch(f, g) for g in globs) for f in files), (files, globs)
     assert any("anywidget" in d for d in config["project"]["optional-dependencies"]["student"])
+
+
+@pytest.mark.lesson
+@pytest.mark.slow
+def test_the_installed_wheel_draws_with_its_own_front_end(student_venv):
+    """The student's wheel install (not this checkout) holds the widget and its JavaScript."""
+    code = (
+        "import mlpcore; from mlpcore.course.playground.widget import LiveView; "
+        "print(mlpcore.__file__); print('MLPDraw' in LiveView._esm, 'ml-network' in LiveView._css)"
+    )
+    done = subprocess.run(
+        [str(student_venv["python"]), "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=student_venv["venv"].parent,  # not the repository
+        env=student_venv["env"],
+    )
+    assert done.returncode == 0, done.stderr
+    where, found = done.stdout.split("\n")[:2]
+    assert str(student_venv["venv"]) in where and found == "True True", done.stdout
