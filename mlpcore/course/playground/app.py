@@ -28,7 +28,7 @@ from .widget import LiveView
 
 MAX_LAYERS, MAX_SIZE, MAX_EPOCHS, MAX_SEED = 4, 64, 100, 20
 ALPHA_RANGE = (1e-4, 10.0)  # the log slider's ends
-FRAME_GAP = 0.1  # s: while training, the pictures are redrawn at most this often
+FRAME_GAP = 0.05  # s: while training, the pictures are redrawn at most this often
 
 
 class App:
@@ -185,17 +185,20 @@ class App:
         """Retrain with the current settings and redraw everything.
 
         The pictures follow the training: drawn after the first epoch, then at most every
-        ``FRAME_GAP`` seconds, and once more at the end (with the report)."""
+        ``FRAME_GAP`` seconds (and never more than a quarter of the time: a large network costs
+        more to send), and once more at the end (with the report)."""
         self.report.value = "<i>training…</i>"
         t0 = time.perf_counter()
         if self.dataset.value == "digits":
             self._warm.join()  # one load of the data set, not two at once
-        shown = [-math.inf]
+        shown, cost = [-math.inf], [0.0]
 
         def frame(run):
-            if time.perf_counter() - shown[0] >= FRAME_GAP:
+            now = time.perf_counter()
+            if now - shown[0] >= max(FRAME_GAP, 3 * cost[0]):
                 self.picture.show(run)
                 shown[0] = time.perf_counter()
+                cost[0] = shown[0] - now
 
         self.playground.retrain(self.settings(), on_epoch=frame)
         self.log.value = ""

@@ -26,7 +26,7 @@ import traitlets
 
 from .runs import Run, problem, sample_dL
 
-GRID = 56  # cells per side of the decision boundary's grid, as the book's page at most
+GRID = 56  # cells per side of the decision boundary's grid at most, as on the book's page
 
 
 def _web(name: str) -> str:
@@ -35,10 +35,20 @@ def _web(name: str) -> str:
 
 def _finite(values, digits: int = 6) -> list:
     """A JSON-safe list: rounded, and None where a value is not finite (a diverged loss)."""
-    return [round(float(v), digits) if math.isfinite(v) else None for v in values]
+    a = np.round(np.asarray(values, dtype=float), digits)
+    if np.isfinite(a).all():
+        return a.tolist()
+    return [v if math.isfinite(v) else None for v in a.tolist()]
 
 
-def boundary(run: Run, grid: int = GRID) -> dict:
+def grid_size(s) -> int:
+    """Cells per side of the boundary's grid: GRID, fewer for a large network (about 6e6
+    products in all, the rule of the book's page)."""
+    macs = sum(a * b for a, b in zip(s[:-1], s[1:], strict=False))
+    return max(16, min(GRID, round(math.sqrt(6e6 / macs))))
+
+
+def boundary(run: Run, grid: int | None = None) -> dict:
     """The decision boundary on the grid of the picture's plane, as views.js draws it.
 
     Returns ``{"bounds": [lo, hi], "grid", "C", "best", "conf"}``: the square [lo, hi]² holds
@@ -46,6 +56,7 @@ def boundary(run: Run, grid: int = GRID) -> dict:
     top, and ``conf`` its softmax probability (`eq-softmax-xent`).
     """
     pr = problem(run.settings.dataset)
+    grid = grid or grid_size(run.net.s)
     lo = math.ceil((float(np.abs(pr.P).max()) + 0.25) * 2) / 2
     centres = -lo + (np.arange(grid) + 0.5) / grid * 2 * lo
     G0, G1 = np.meshgrid(centres, centres[::-1])  # row 0 at the top: largest x1
@@ -118,4 +129,4 @@ class LiveView(anywidget.AnyWidget):
             self.frame += 1
 
 
-__all__ = ["GRID", "LiveView", "boundary"]
+__all__ = ["GRID", "LiveView", "boundary", "grid_size"]
