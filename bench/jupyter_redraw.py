@@ -217,7 +217,7 @@ def main() -> None:
             proc, url = start_voila(args.notebook, args.python_path, log)
         try:
             with chromium_browser() as browser:
-                page = browser.new_page(viewport={"width": 1300, "height": 1100})
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 block_outside_requests(page)
                 page.goto(url, timeout=TIMEOUT_MS)
                 if args.lab:

@@ -14,7 +14,7 @@ function render({ model, el: host }) {
     D.el("div", { class: "ml-views" },
       D.el("figure", { class: "ml-view" }, boundary, captions.boundary),
       D.el("figure", { class: "ml-view" }, loss, captions.loss),
-      D.el("figure", { class: "ml-view ml-wide" }, svg, captions.network)));
+      D.el("figure", { class: "ml-view ml-net" }, svg, captions.network)));
   const diagram = D.diagram(svg);
   let shape = "";
 
