@@ -13,7 +13,7 @@ The computation is plain functions on plain data, so that tests can drive it wit
 the decision boundary, the network diagram) and :mod:`mlpcore.course.playground.app` wraps both
 in ipywidgets; this module imports neither, so a run can be computed (and tested) without them.
 
-(About 260 lines: the settings, the data sets as the playground shows them, a training run
+(About 270 lines: the settings, the data sets as the playground shows them, a training run
 and the step-by-step Playground; each is small, and they share the Settings.)
 """
 

@@ -6,6 +6,7 @@
 //   mlpcore training in the kernel.
 // A classic script (the book loads it from file:// too, where module scripts are blocked) that
 // sets MLPDraw on the global object; the widget's module is this file followed by widget.js.
+// About 300 lines: three views and their shared helpers, each short, in the one file both load.
 (function (root) {
   "use strict";
   // Class colours: matplotlib's tab10, reordered so that classes 0, 1, 2 are blue, red, green.
@@ -113,6 +114,7 @@
   // ---- the loss curve -------------------------------------------------------------------------
   // curve: [{epoch, train, test}] (test may be absent); steps: [[epoch, loss]] drawn as dots.
   function drawLoss(canvas, curve, steps = []) {
+    if (!curve.length) return;
     const ctx = canvas.getContext("2d");
     const W = canvas.width;
     const H = canvas.height;
