@@ -188,20 +188,23 @@ def app():
 def test_app_starts_at_the_defaults(app):
     assert app.settings() == Settings()
     assert float(final_loss_text(app)) == pytest.approx(direct_loss(), rel=1e-5)
-    assert 'class="pg-img" src="data:image/png;base64,' in app.picture.value
+    assert app.picture.frame >= 1 and app.picture.s == [2, 8, 2]
+    assert len(app.picture.loss) == 31 and app.picture.loss[-1][1] == pytest.approx(
+        app.playground.run.final_loss, rel=1e-5
+    )
     assert app.message.value == ""
     assert [w.layout.display for w in app.sizes] == [None, "none", "none", "none"]
 
 
 @pytest.mark.parametrize("alpha", [1e-4, 0.5])
 def test_alpha_slider_retrains(app, alpha):
-    picture = app.picture.value
+    frame = app.picture.frame
     app.alpha.value = alpha
     assert app.settings().alpha == pytest.approx(alpha)
     assert float(final_loss_text(app)) == pytest.approx(
         direct_loss(alpha=app.settings().alpha), rel=1e-5
     )
-    assert app.picture.value != picture and app.message.value == ""
+    assert app.picture.frame > frame and app.message.value == ""
     app.alpha.value = 0.1
 
 
@@ -286,19 +289,19 @@ def test_epochs_and_seed_sliders(app, epochs, seed):
 
 def test_step_button(app):
     app.epochs.value = 5
-    picture = app.picture.value
+    frame = app.picture.frame
     app.step_button.click()
     app.step_button.click()
     assert "step 2: sample m =" in app.log.value
     assert "+ 2 manual steps" in app.report.value
-    assert app.picture.value != picture
+    assert app.picture.frame == frame + 2 and len(app.picture.steps) == 2
     assert float(final_loss_text(app)) == pytest.approx(app.playground.run.final_loss, rel=1e-5)
 
 
 def test_holding_retrains_once(app):
     calls = []
     original = app.playground.retrain
-    app.playground.retrain = lambda s=None: calls.append(s) or original(s)
+    app.playground.retrain = lambda s=None, **kw: calls.append(s) or original(s, **kw)
     try:
         with app.holding():
             app.alpha.value = 0.2

@@ -8,7 +8,8 @@ ipywidgets' noUiSlider handles take it), and checks after each move that:
 
 - the final loss on the page is the one mlpcore computes here, in the test process, for those
   settings and the same seed;
-- the picture was redrawn (the ``src`` of its ``<img>`` changed).
+- the pictures were redrawn: the widget that draws them with the book's own code
+  (``LiveView``, an anywidget) shows a new frame, and its network diagram the new layer size.
 
 Then it pushes α to the end of its range and checks that the divergence message is shown.
 The page shows only the app: no MyST source and none of lesson 08's prose.
@@ -41,6 +42,7 @@ LESSON = ROOT / "notebooks" / "08_playground.md"
 LOAD_TIMEOUT_MS = 180_000  # Voila runs every cell of the notebook before the page is complete
 MYST = ["{eq}", "{math}", ":::", "{exercise}", "{solution", ":label:", "```"]
 MOVE_TIMEOUT_MS = 60_000
+VIEW = ".pg-figure .mlp-widget"  # the pictures: LiveView's root, once its front end has run
 
 
 def mlpcore_loss(alpha: float, hidden: tuple, epochs: int = 30, seed: int = 0) -> float:
@@ -189,9 +191,11 @@ def test_sliders_retrain_in_voila(voila, tmp_path):
         assert prose == [], f"lesson prose on the app's page: {prose}"
 
         loss0 = page.inner_text(".pg-final-loss")
-        src0 = page.get_attribute(".pg-img", "src")
         assert float(loss0) == pytest.approx(mlpcore_loss(0.1, (8,)), rel=1e-5)
-        assert src0.startswith("data:image/png;base64,")
+        page.wait_for_selector(f"{VIEW}[data-frame]", timeout=MOVE_TIMEOUT_MS)
+        assert page.locator(f"{VIEW} .ml-network circle").count() == 2 + 8 + 2
+        assert page.locator(f"{VIEW} canvas").count() == 2
+        src0 = page.get_attribute(VIEW, "data-frame")
         page.locator(".pg-app").screenshot(path=str(shots / "playground_before.png"))
 
         # α one notch to the right on its log scale: 10^-1 -> 10^-0.9
@@ -200,7 +204,7 @@ def test_sliders_retrain_in_voila(voila, tmp_path):
         alpha = 10 ** (-1 + 0.1)
         assert page.inner_text(".pg-alpha .widget-readout") == f"{alpha:.3g}"
         assert float(loss1) == pytest.approx(mlpcore_loss(alpha, (8,)), rel=1e-5)
-        src1 = page.get_attribute(".pg-img", "src")
+        src1 = page.get_attribute(VIEW, "data-frame")
         assert src1 != src0
 
         # the first hidden layer one neuron wider: s_1 = 8 -> 9
@@ -208,7 +212,11 @@ def test_sliders_retrain_in_voila(voila, tmp_path):
         loss2 = _wait_for_new_loss(page, loss1)
         assert page.inner_text(".pg-size-1 .widget-readout") == "9"
         assert float(loss2) == pytest.approx(mlpcore_loss(alpha, (9,)), rel=1e-5)
-        assert page.get_attribute(".pg-img", "src") not in (src0, src1)
+        page.wait_for_function(
+            f"() => document.querySelectorAll('{VIEW} .ml-network circle').length === 13",
+            timeout=MOVE_TIMEOUT_MS,
+        )
+        assert page.get_attribute(VIEW, "data-frame") not in (src0, src1)
         assert "(2, 9, 2)" in page.inner_text(".pg-report")
         page.locator(".pg-app").screenshot(path=str(shots / "playground_after.png"))
 

@@ -1,8 +1,10 @@
 """Ship the live playground (book/live/) into the built site's ``live/`` folder, lesson 08 only.
 
 Jupyter Book adds a ``<script>`` to every page for each ``.js`` under a static path, so the
-playground does not go there: after the build this copies ``book/live/playground.{js,css}`` and
-writes two generated scripts next to them:
+playground does not go there: after the build this copies ``book/live/playground.js`` (the
+page: controls, training, one stroke), the drawing of its three views and their style
+(``views.js`` and ``playground.css`` of ``mlpcore/course/playground/web/``, which the Jupyter widget
+of the same lesson draws with too) and writes two generated scripts next to them:
 
 - ``live/mlp.js``: the twin of mlpcore (``book/live/mlp.js``, an ES module, the file that
   ``tests/live`` checks) as a classic script that sets ``window.MLP``, because a browser refuses
@@ -25,6 +27,7 @@ from pathlib import Path
 from docutils import nodes
 
 LIVE = Path(__file__).resolve().parents[1] / "live"
+WEB = LIVE.parents[1] / "mlpcore" / "course" / "playground" / "web"  # shared with the widget
 _MARKER = re.compile(r"<!-- live-static-figure[^>]*-->")
 STATIC_FIGURE = (
     '<img class="ml-static" src="../live/playground.png" width="778" height="950" alt="The '
@@ -60,9 +63,13 @@ def _exporter():
 def write_live(outdir: Path) -> None:
     dest = Path(outdir) / "live"
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("playground.js", "playground.css", "playground.png"):
-        if (LIVE / name).exists():
-            shutil.copyfile(LIVE / name, dest / name)
+    for source in (
+        LIVE / "playground.js",
+        LIVE / "playground.png",
+        WEB / "views.js",
+        WEB / "playground.css",
+    ):
+        shutil.copyfile(source, dest / source.name)
     (dest / "mlp.js").write_text(classic_script((LIVE / "mlp.js").read_text("utf-8")), "utf-8")
     (dest / "data.js").write_text(_exporter().site_script(), "utf-8")
 

@@ -2,18 +2,20 @@
 //
 // A classic script (it must run from file://, where module scripts are blocked). It needs
 // window.MLP (book/live/mlp.js, the twin of mlpcore, loaded as a classic script by the book) and
-// window.MLP_DATA (book/live_export.py: mlpcore's data sets and initial networks). It fills
-// <div id="mlp-live"> with the controls, three views, the "one stroke" panel and a table view.
-// About 820 lines in one file: the page loads one script, with no framework and no build step.
+// window.MLP_DATA (book/live_export.py: mlpcore's data sets and initial networks), and
+// window.MLPDraw, the drawing of the three views (mlpcore/course/playground/web/views.js, shared
+// with the Jupyter widget). It fills <div id="mlp-live"> with the controls, three views, the
+// "one stroke" panel and a table view: what the page computes and how the reader drives it.
+// About 750 lines in one file: the page loads its scripts with no framework and no build step.
 (function () {
   "use strict";
   const root = document.getElementById("mlp-live");
-  if (!root || !window.MLP || !window.MLP_DATA) return;
+  if (!root || !window.MLP || !window.MLP_DATA || !window.MLPDraw) return;
   const MLP = window.MLP;
   const DATA = window.MLP_DATA;
+  const D = window.MLPDraw;
   const LOSS = "softmax_cross_entropy";
   const CLIMB = 5; // mlpcore.playground.CLIMB
-  const COLORS = [[31, 119, 180], [214, 39, 40], [44, 160, 44]];
   const GRID_MAX = 56; // decision boundary: at most GRID_MAX² network evaluations
   const S = {
     dataset: "circles", hidden: DATA.hidden.slice(), g: "tanh", alpha: 0.1, batch: 1, seed: 0,
@@ -23,20 +25,7 @@
 
   // ---- small helpers --------------------------------------------------------------------------
   const $ = (sel) => root.querySelector(sel);
-  function el(tag, attrs = {}, ...children) {
-    const ns = ["svg", "line", "circle", "g", "text", "rect"].includes(tag) ? "http://www.w3.org/2000/svg" : null;
-    const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === "text") node.textContent = v;
-      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
-    }
-    for (const c of children) node.append(c);
-    return node;
-  }
-  const fmt = (x, d = 4) => (Number.isFinite(x) ? Number(x.toPrecision(d)).toString() : String(x));
-  const sup = (k) => `⁽${String(k).replace(/\d/g, (c) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[c])}⁾`;
-  const sub = (s) => String(s).replace(/\d/g, (c) => "₀₁₂₃₄₅₆₇₈₉"[c]);
+  const { el, fmt, sup, sub } = D;
   function say(text) {
     const status = $("#ml-status");
     status.textContent = text;
@@ -156,7 +145,7 @@
     for (const [name, draw] of [["boundary", drawBoundary], ["diagram", drawDiagram], ["tables", drawTables]]) {
       const v = S.cost[name] || (S.cost[name] = { last: 0, cost: 0 });
       // the browser's painting is not in the cost: a diagram of thousands of edges waits longer
-      const paint = name === "diagram" ? S.edgeEls.reduce((t, l) => t + l.length, 0) / 20 : 0;
+      const paint = name === "diagram" ? S.diagram.edgeCount() / 20 : 0;
       if (now - v.last > Math.max(90, 4 * v.cost, paint)) {
         const t = performance.now();
         draw();
@@ -290,71 +279,17 @@
   }
 
   // ---- the decision boundary ------------------------------------------------------------------
-  function toPlane(px, py, canvas) {
-    const [lo, hi] = bounds();
-    return [lo + (px / canvas.width) * (hi - lo), hi - (py / canvas.height) * (hi - lo)];
-  }
-  function toPixel(x, y, canvas) {
-    const [lo, hi] = bounds();
-    return [((x - lo) / (hi - lo)) * canvas.width, ((hi - y) / (hi - lo)) * canvas.height];
-  }
   function drawBoundary() {
     const canvas = $("#ml-boundary");
-    const ctx = canvas.getContext("2d");
     const [lo, hi] = bounds();
-    const GRID = gridSize();
-    const G = new Float64Array(2 * GRID * GRID);
-    const N = GRID * GRID;
-    for (let r = 0; r < GRID; r++) {
-      for (let c = 0; c < GRID; c++) {
-        G[r * GRID + c] = lo + ((c + 0.5) / GRID) * (hi - lo);
-        G[N + r * GRID + c] = hi - ((r + 0.5) / GRID) * (hi - lo);
-      }
-    }
-    const z = MLP.forward(S.net, G, N).z;
-    const Z = z[z.length - 1];
-    const C = S.train.C;
-    const img = ctx.createImageData(GRID, GRID);
-    for (let m = 0; m < N; m++) {
-      let best = 0;
-      let mx = -Infinity;
-      let se = 0;
-      for (let i = 0; i < C; i++) if (Z[i * N + m] > mx) { mx = Z[i * N + m]; best = i; }
-      for (let i = 0; i < C; i++) se += Math.exp(Z[i * N + m] - mx);
-      const conf = Number.isFinite(se) ? 1 / se : 0; // softmax of the winning class
-      const t = 0.15 + 0.55 * Math.max(0, (conf - 1 / C) / (1 - 1 / C));
-      const col = COLORS[best];
-      for (let ch = 0; ch < 3; ch++) img.data[4 * m + ch] = Math.round(255 * (1 - t) + col[ch] * t);
-      img.data[4 * m + 3] = 255;
-    }
-    const off = new OffscreenCanvasOr(GRID, GRID);
-    off.getContext("2d").putImageData(img, 0, 0);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
-    for (const [x0, x1, c] of S.test.pts) {
-      const [px, py] = toPixel(x0, x1, canvas);
-      ctx.beginPath();
-      ctx.arc(px, py, 2.2, 0, 2 * Math.PI);
-      ctx.strokeStyle = `rgb(${COLORS[c].join()})`;
-      ctx.lineWidth = 1;
-      ctx.stroke();
-    }
-    S.train.pts.forEach(([x0, x1, c], m) => {
-      const [px, py] = toPixel(x0, x1, canvas);
-      ctx.beginPath();
-      ctx.arc(px, py, m >= S.train.n - S.added.length ? 5 : 3.2, 0, 2 * Math.PI);
-      ctx.fillStyle = `rgb(${COLORS[c].join()})`;
-      ctx.fill();
-      ctx.strokeStyle = m >= S.train.n - S.added.length ? "#000" : "#fff";
-      ctx.lineWidth = m >= S.train.n - S.added.length ? 2 : 0.8;
-      ctx.stroke();
+    const grid = gridSize();
+    const N = grid * grid;
+    const z = MLP.forward(S.net, D.gridPoints(lo, hi, grid), N).z;
+    const { best, conf } = D.classify(z[z.length - 1], N, S.train.C);
+    D.drawBoundary(canvas, {
+      bounds: [lo, hi], grid, best, conf, C: S.train.C, train: S.train.pts, test: S.test.pts,
+      added: S.added.length, cursor: document.activeElement === canvas ? S.cursor : null,
     });
-    if (document.activeElement === canvas) {
-      const [px, py] = toPixel(S.cursor[0], S.cursor[1], canvas);
-      ctx.strokeStyle = "#000";
-      ctx.lineWidth = 1.5;
-      ctx.strokeRect(px - 7, py - 7, 14, 14);
-    }
   }
   // A finer grid for a small network, a coarser one for a large one: about 6e6 products.
   function gridSize() {
@@ -362,12 +297,6 @@
     let macs = 0;
     for (let k = 0; k + 1 < s.length; k++) macs += s[k] * s[k + 1];
     return Math.max(16, Math.min(GRID_MAX, Math.round(Math.sqrt(6e6 / macs))));
-  }
-  function OffscreenCanvasOr(w, h) {
-    const c = document.createElement("canvas");
-    c.width = w;
-    c.height = h;
-    return c;
   }
   function addPoint(x0, x1) {
     S.added.push([x0, x1, S.newClass]);
@@ -387,100 +316,18 @@
 
   // ---- the loss curve -------------------------------------------------------------------------
   function drawLoss() {
-    const canvas = $("#ml-loss");
-    const ctx = canvas.getContext("2d");
-    const W = canvas.width;
-    const H = canvas.height;
-    const pad = { l: 44, r: 8, t: 8, b: 26 };
-    ctx.clearRect(0, 0, W, H);
+    D.drawLoss($("#ml-loss"), S.curve);
     const pts = S.curve;
-    const vals = pts.flatMap((p) => [p.train, p.test]).filter((v) => Number.isFinite(v) && v > 0);
-    let lo = Math.min(...vals, 1);
-    let hi = Math.max(...vals, 1);
-    lo = Math.floor(Math.log10(lo));
-    hi = Math.ceil(Math.log10(hi));
-    if (hi === lo) hi += 1;
-    const last = Math.max(pts[pts.length - 1].epoch, 5);
-    const X = (e) => pad.l + (e / last) * (W - pad.l - pad.r);
-    const Y = (v) => pad.t + ((hi - Math.log10(Math.max(v, 10 ** lo))) / (hi - lo)) * (H - pad.t - pad.b);
-    ctx.font = "11px sans-serif";
-    ctx.fillStyle = "#333";
-    ctx.strokeStyle = "#ccc";
-    ctx.lineWidth = 1;
-    for (let d = lo; d <= hi; d++) {
-      ctx.beginPath();
-      ctx.moveTo(pad.l, Y(10 ** d));
-      ctx.lineTo(W - pad.r, Y(10 ** d));
-      ctx.stroke();
-      ctx.fillText(`1e${d}`, 4, Y(10 ** d) + 4);
-    }
-    ctx.fillText(`epoch (0 to ${pts[pts.length - 1].epoch})`, pad.l, H - 6);
-    for (const [key, color, dash] of [["train", "#1f5fa8", []], ["test", "#b35900", [5, 4]]]) {
-      ctx.beginPath();
-      ctx.setLineDash(dash);
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 2;
-      pts.forEach((p, i) => (i ? ctx.lineTo(X(p.epoch), Y(p[key])) : ctx.moveTo(X(p.epoch), Y(p[key]))));
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
     const p = pts[pts.length - 1];
     $("#ml-loss-text").textContent = `Epoch ${p.epoch}: mean loss ${fmt(p.train)} on the ${S.train.n} training points, ${fmt(p.test)} on the ${S.test.n} test points.`;
   }
 
   // ---- the network diagram --------------------------------------------------------------------
-  const DW = 420;
-  const DH = 300;
-  function nodeXY(k, i) {
-    const s = S.net.s;
-    const x = 30 + (k / (s.length - 1)) * (DW - 60);
-    const gap = Math.min(34, (DH - 30) / Math.max(s[k], 1));
-    return [x, DH / 2 + (i - (s[k] - 1) / 2) * gap];
-  }
+  const { DW, DH } = D;
   function buildDiagram() {
-    const svg = $("#ml-network");
-    svg.replaceChildren();
     const s = S.net.s;
-    const edges = el("g", { class: "ml-edges" });
-    const nodes = el("g", { class: "ml-nodes" });
-    S.edgeEls = [];
-    S.nodeEls = [];
-    S.edgeGroups = [];
-    S.nodeGroups = [];
-    for (let k = 0; k + 1 < s.length; k++) {
-      const list = [];
-      const group = el("g", { "data-k": k });
-      edges.append(group);
-      S.edgeGroups.push(group);
-      for (let i = 0; i < s[k + 1]; i++) {
-        for (let j = 0; j < s[k]; j++) {
-          const [x1, y1] = nodeXY(k, j);
-          const [x2, y2] = nodeXY(k + 1, i);
-          const line = el("line", { x1, y1, x2, y2, "data-k": k, "data-i": i, "data-j": j });
-          group.append(line);
-          list.push(line);
-        }
-      }
-      S.edgeEls.push(list);
-    }
-    const r = Math.max(2.5, Math.min(9, (DH - 30) / Math.max(...s) / 2.6));
-    for (let k = 0; k < s.length; k++) {
-      const list = [];
-      const group = el("g", { "data-k": k });
-      nodes.append(group);
-      S.nodeGroups.push(group);
-      for (let i = 0; i < s[k]; i++) {
-        const [cx, cy] = nodeXY(k, i);
-        const c = el("circle", { cx, cy, r, "data-k": k, "data-i": i });
-        group.append(c);
-        list.push(c);
-      }
-      S.nodeEls.push(list);
-      const [lx] = nodeXY(k, 0);
-      nodes.append(el("text", { x: lx, y: DH - 4, "text-anchor": "middle", text: `layer ${k}` }));
-    }
-    svg.append(edges, nodes);
-    svg.setAttribute("aria-label", `Network diagram, s = (${s.join(", ")}). Arrow keys choose a neuron; its numbers appear below.`);
+    S.diagram.build(s);
+    $("#ml-network").setAttribute("aria-label", `Network diagram, s = (${s.join(", ")}). Arrow keys choose a neuron; its numbers appear below.`);
     root.dataset.sizes = s.join(",");
     const sel = S.selected;
     if (!(sel.k < s.length && sel.i < s[sel.k])) S.selected = { type: "node", k: 0, i: 0 };
@@ -499,38 +346,11 @@
     return (arr, i) => arr[i * r]; // first column of an (s, r) array
   }
   function drawDiagram() {
-    const s = S.net.s;
     const P = probe();
     const first = col(null, P.r);
-    let wmax = 1e-12;
-    for (const wk of S.net.w) for (const v of wk) wmax = Math.max(wmax, Math.abs(v));
-    const scale = Math.min(1.5, 5 / wmax);
-    S.edgeEls.forEach((list, k) => {
-      const wk = S.net.w[k];
-      list.forEach((line, idx) => {
-        const v = wk[idx]; // row-major (i, j): the order the lines were made
-        const width = Math.max(0.25, Math.abs(v) * scale).toFixed(1);
-        const color = v >= 0 ? "#c0392b" : "#2a6fb0";
-        // only what changed: a large network has thousands of edges
-        if (line.mlWidth !== width) line.setAttribute("stroke-width", (line.mlWidth = width));
-        if (line.mlColor !== color) line.setAttribute("stroke", (line.mlColor = color));
-      });
-    });
-    for (let k = 0; k < s.length; k++) {
-      const d = P.grads.dL[k];
-      let m = 1e-12;
-      if (d) for (let i = 0; i < s[k]; i++) m = Math.max(m, Math.abs(first(d, i)));
-      S.nodeEls[k].forEach((c, i) => {
-        const t = d ? first(d, i) / m : 0; // dL^(k)_i, scaled per layer
-        const base = t >= 0 ? [192, 57, 43] : [42, 111, 176];
-        const a = Math.abs(t);
-        c.setAttribute("fill", `rgb(${base.map((b) => Math.round(255 * (1 - a) + b * a)).join()})`);
-      });
-    }
-    for (const old of root.querySelectorAll("#ml-network .ml-selected")) old.classList.remove("ml-selected");
-    const sel = S.selected;
-    const chosen = sel.type === "node" ? S.nodeEls[sel.k][sel.i] : S.edgeEls[sel.k][sel.i * s[sel.k] + sel.j];
-    if (chosen) chosen.classList.add("ml-selected");
+    const dL = S.net.s.map((sk, k) => (P.grads.dL[k] ? Array.from({ length: sk }, (_, i) => first(P.grads.dL[k], i)) : null));
+    S.diagram.draw(S.net.w, dL);
+    S.diagram.select(S.selected);
     highlightStroke();
     inspect();
   }
@@ -567,25 +387,7 @@
     const rect = svg.getBoundingClientRect();
     const x = ((evt.clientX - rect.left) / rect.width) * DW;
     const y = ((evt.clientY - rect.top) / rect.height) * DH;
-    const s = S.net.s;
-    let best = null;
-    let bd = 12;
-    for (let k = 0; k < s.length; k++) for (let i = 0; i < s[k]; i++) {
-      const [cx, cy] = nodeXY(k, i);
-      const d = Math.hypot(cx - x, cy - y);
-      if (d < bd) { bd = d; best = { type: "node", k, i }; }
-    }
-    if (!best) {
-      bd = 6;
-      for (let k = 0; k + 1 < s.length; k++) for (let i = 0; i < s[k + 1]; i++) for (let j = 0; j < s[k]; j++) {
-        const [x1, y1] = nodeXY(k, j);
-        const [x2, y2] = nodeXY(k + 1, i);
-        const L2 = (x2 - x1) ** 2 + (y2 - y1) ** 2;
-        const t = Math.max(0, Math.min(1, ((x - x1) * (x2 - x1) + (y - y1) * (y2 - y1)) / L2));
-        const d = Math.hypot(x1 + t * (x2 - x1) - x, y1 + t * (y2 - y1) - y);
-        if (d < bd) { bd = d; best = { type: "edge", k, i, j }; }
-      }
-    }
+    const best = S.diagram.pick(x, y);
     if (best) {
       S.selected = best;
       drawDiagram();
@@ -720,8 +522,7 @@
   function highlightStroke() {
     const k = S.stroke;
     const stage = k ? k.stages[k.at] : null;
-    S.nodeGroups.forEach((g, layer) => g.classList.toggle("ml-hl", !!stage && stage.layer.includes(layer)));
-    S.edgeGroups.forEach((g, layer) => g.classList.toggle("ml-hl", !!stage && (stage.edges === layer || stage.edges === "all")));
+    S.diagram.highlight(stage ? stage.layer : [], stage ? stage.edges : null);
   }
   function autoStroke() {
     if (!S.stroke) startStroke();
@@ -753,7 +554,7 @@
       onclick: (e) => {
         const c = e.currentTarget;
         const r = c.getBoundingClientRect();
-        const [x0, x1] = toPlane(((e.clientX - r.left) / r.width) * c.width, ((e.clientY - r.top) / r.height) * c.height, c);
+        const [x0, x1] = D.toPlane(((e.clientX - r.left) / r.width) * c.width, ((e.clientY - r.top) / r.height) * c.height, c, bounds());
         addPoint(x0, x1);
       },
       onkeydown: (e) => {
@@ -798,12 +599,13 @@
         el("figure", { class: "ml-view" }, el("canvas", { id: "ml-loss", width: 360, height: 220, class: "ml-canvas", role: "img", "aria-labelledby": "ml-loss-text" }),
           el("figcaption", {}, el("span", { text: "Mean loss L̃₀ after each epoch (log scale): training (solid), test (dashed). " }), el("span", { id: "ml-loss-text" }))),
         el("figure", { class: "ml-view ml-wide" },
-          el("svg", { id: "ml-network", viewBox: `0 0 ${DW} ${DH}`, tabindex: 0, role: "img", onclick: pick, onkeydown: diagramKeys }),
+          el("svg", { id: "ml-network", class: "ml-network", viewBox: `0 0 ${DW} ${DH}`, tabindex: 0, role: "img", onclick: pick, onkeydown: diagramKeys }),
           el("figcaption", { text: "The network: edge width |w⁽ᵏ⁾[i, j]| (red positive, blue negative); neuron shading dL⁽ᵏ⁾ of the last step's sample. Click a neuron or an edge, or use the arrow keys." }),
           el("div", { id: "ml-inspect", class: "ml-inspect" }))),
       strokePanel,
       el("details", { id: "ml-table-view", ontoggle: drawTables }, el("summary", { text: "Table view: the network's numbers" }), el("div", { id: "ml-tables", tabindex: 0, role: "region", "aria-label": "Tables of w, b, a, z and dL" })));
     if (formulas) strokePanel.prepend(formulas);
+    S.diagram = D.diagram($("#ml-network"));
     buildSizes();
     buildClassChoice();
     reset(false);

@@ -1,28 +1,34 @@
-"""The ipywidgets face of :mod:`mlpcore.course.playground`: sliders in, one figure and a report out.
+"""The Jupyter face of :mod:`mlpcore.course.playground`: sliders in, pictures and a report out.
+
+The pictures are a :class:`~mlpcore.course.playground.widget.LiveView`: the book's own drawing
+code in the browser, fed with the numbers of the run that mlpcore trained in the kernel.
 
 Every control calls :meth:`App.update`, which retrains and redraws; the "step" button calls
 :meth:`App.step`. Both are ordinary methods, so tests drive them by setting ``widget.value``
 without a browser. Each widget carries a CSS class (``pg-alpha``, ``pg-size-1``, ...) that
 the browser test uses as a stable hook.
 
-(About 220 lines: one widget panel whose controls, layout and callbacks read best together.)
+(About 240 lines: one widget panel whose controls, layout and callbacks read best together.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import math
+import threading
 import time
 
 import ipywidgets as W
 
 from mlpcore.activations import ACTIVATIONS
 
-from .figures import data_url, figure, png
 from .runs import DATASETS, Playground, Settings, problem
+from .widget import LiveView
 
 MAX_LAYERS, MAX_SIZE, MAX_EPOCHS, MAX_SEED = 4, 64, 100, 20
 ALPHA_RANGE = (1e-4, 10.0)  # the log slider's ends
+FRAME_GAP = 0.05  # s: while training, the pictures are redrawn at most this often
 
 
 class App:
@@ -87,7 +93,7 @@ class App:
         self.step_button = W.Button(
             description="step: one sample (§3.1)", layout=W.Layout(width="auto")
         )
-        self.picture = W.HTML()
+        self.picture = LiveView()
         self.report = W.HTML()
         self.message = W.HTML()
         self.log = W.HTML()
@@ -122,6 +128,9 @@ class App:
         self._held = 0
         self.playground = Playground(self.settings())
         self._draw()
+        # digits loads scikit-learn (seconds): in the background, before anyone asks for it
+        self._warm = threading.Thread(target=problem, args=("digits",), daemon=True)
+        self._warm.start()
         controls = W.HBox(
             [
                 W.VBox([self.dataset, self.g, self.alpha, self.epochs, self.seed]),
@@ -173,10 +182,25 @@ class App:
                 self.update()
 
     def update(self) -> None:
-        """Retrain with the current settings and redraw everything."""
+        """Retrain with the current settings and redraw everything.
+
+        The pictures follow the training: drawn after the first epoch, then at most every
+        ``FRAME_GAP`` seconds (and never more than a quarter of the time: a large network costs
+        more to send), and once more at the end (with the report)."""
         self.report.value = "<i>training…</i>"
         t0 = time.perf_counter()
-        self.playground.retrain(self.settings())
+        if self.dataset.value == "digits":
+            self._warm.join()  # one load of the data set, not two at once
+        shown, cost = [-math.inf], [0.0]
+
+        def frame(run):
+            now = time.perf_counter()
+            if now - shown[0] >= max(FRAME_GAP, 3 * cost[0]):
+                self.picture.show(run)
+                shown[0] = time.perf_counter()
+                cost[0] = shown[0] - now
+
+        self.playground.retrain(self.settings(), on_epoch=frame)
         self.log.value = ""
         self._draw(time.perf_counter() - t0)
 
@@ -199,13 +223,8 @@ class App:
         else:
             self.message.value = ""
             loss = f'<span class="pg-final-loss">{run.final_loss:.6g}</span>'
-        t0 = time.perf_counter()
-        image = data_url(png(figure(run), dpi=72))
-        drawn = time.perf_counter() - t0
-        self.picture.value = f'<img class="pg-img" src="{image}" style="max-width:100%">'
-        timing = (
-            "" if seconds is None else f" · training {run.seconds:.2f} s, drawing {drawn:.2f} s"
-        )
+        self.picture.show(run)
+        timing = "" if seconds is None else f" · training {run.seconds:.2f} s"
         steps = f" + {len(run.step_loss)} manual steps" if run.step_loss else ""
         done = (
             f"training stopped in epoch {run.bad_epoch}"

@@ -13,7 +13,7 @@ The computation is plain functions on plain data, so that tests can drive it wit
 the decision boundary, the network diagram) and :mod:`mlpcore.course.playground.app` wraps both
 in ipywidgets; this module imports neither, so a run can be computed (and tested) without them.
 
-(About 260 lines: the settings, the data sets as the playground shows them, a training run
+(About 270 lines: the settings, the data sets as the playground shows them, a training run
 and the step-by-step Playground; each is small, and they share the Settings.)
 """
 
@@ -134,7 +134,7 @@ class Run:
             return float(np.mean(self.net.predict(ds.X) == ds.labels))
 
 
-def train(settings: Settings) -> Run:
+def train(settings: Settings, on_epoch=None) -> Run:
     """Build ``Network(sizes, g, seed)`` and run ``sgd`` for the settings (per-sample steps).
 
     Divergence is the :class:`~mlpcore.train.DivergenceError` of ``sgd`` (a loss or parameter that
@@ -142,6 +142,10 @@ def train(settings: Settings) -> Run:
     each epoch, a mean loss above ``CLIMB`` × its value before training. ``sgd``'s own
     ``loss_limit`` applies to single samples too, which legitimately spike, so the epoch rule
     is a callback rather than a tighter ``loss_limit``.
+
+    ``on_epoch(run)``, if given, is called after each epoch with the run so far (its network is
+    the one being trained, its history the epochs done): the Jupyter app draws from it while
+    training goes on.
     """
     ds = problem(settings.dataset).train
     net = Network(sizes(settings), settings.g, seed=settings.seed)
@@ -149,6 +153,9 @@ def train(settings: Settings) -> Run:
     def climbing(epoch, net, history):
         if history.loss[-1] > CLIMB * history.loss[0]:
             raise DivergenceError(settings.alpha, epoch, ds.n, history.loss[-1], history)
+        if on_epoch is not None:
+            run.history = history
+            on_epoch(run)
 
     t0 = time.perf_counter()
     run = Run(settings, net, History(alpha=settings.alpha))
@@ -191,9 +198,9 @@ class Playground:
     def __init__(self, settings: Settings | None = None):
         self.retrain(settings or Settings())
 
-    def retrain(self, settings: Settings | None = None) -> Run:
+    def retrain(self, settings: Settings | None = None, on_epoch=None) -> Run:
         self.settings = settings or self.settings
-        self.run = train(self.settings)
+        self.run = train(self.settings, on_epoch)
         self._order = np.random.default_rng(self.settings.seed + 1).permutation(
             problem(self.settings.dataset).train.n
         )
