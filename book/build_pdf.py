@@ -5,17 +5,19 @@ and fills the execution cache (``book/_build/.jupyter_cache``). This script
 
 1. writes the PDF's configuration into ``book/_build/pdf/``: the book's own, plus the LaTeX
    settings below, with the execution cache pointed at the HTML build's (no lesson runs again);
-2. runs Jupyter Book's LaTeX builder into ``book/_build/pdf/_build/latex`` (its own doctrees,
-   so the HTML site is untouched); the lessons' SVG figures become PDF figures there
-   (book/_ext/svg_to_pdf.py, librsvg's ``rsvg-convert``);
+2. runs Jupyter Book's LaTeX builder, warnings as errors as for the site, into
+   ``book/_build/pdf/_build/latex`` (its own doctrees, so the HTML site is untouched); the
+   lessons' SVG figures become PDF figures there (book/_ext/latex_pdf.py, ``rsvg-convert``);
+   the LaTeX gets the site's structure (:func:`structure`);
 3. typesets it with ``latexmk`` and XeLaTeX, in GNU FreeFont (Sphinx's XeLaTeX default: it has
    Greek, so an α in the prose or in code prints); any character missing from the fonts fails
    the build (XeLaTeX would otherwise drop it silently);
 4. copies the result to ``book/_build/html/backprop-line-by-line.pdf``, the file the
    introduction links to.
 
-Debian packages (``.ci/run`` installs them): texlive-xetex latexmk texlive-latex-extra
-texlive-fonts-recommended lmodern fonts-freefont-otf librsvg2-bin.
+Debian packages (``.ci/run`` installs them, without their recommended packages): texlive-xetex
+(which brings texlive-latex-extra) latexmk texlive-fonts-recommended fonts-freefont-otf
+librsvg2-bin, and poppler-utils for ``pdfinfo``.
 """
 
 from __future__ import annotations
@@ -76,11 +78,11 @@ def pdf_config(base: dict) -> dict:
     sphinx = dict(base.get("sphinx", {}))
     # Paths of local extensions are read relative to the configuration file: make them absolute.
     local = {k: str((BOOK / v).resolve()) for k, v in sphinx.get("local_extensions", {}).items()}
-    local["svg_to_pdf"] = str(BOOK / "_ext")
+    local["latex_pdf"] = str(BOOK / "_ext")
     sphinx["local_extensions"] = local
     cfg = dict(sphinx.get("config", {}))
     if "extensions" in cfg:
-        cfg["extensions"] = [*cfg["extensions"], "svg_to_pdf"]
+        cfg["extensions"] = [*cfg["extensions"], "latex_pdf"]
     # MyST-NB offers LaTeX only PDF, PNG and JPEG outputs: let it take the SVG figures too.
     cfg["nb_mime_priority_overrides"] = [["latex", "image/svg+xml", 15]]
     # makeindex (TeX Live's own) rather than xindy, a Debian package more.
@@ -178,7 +180,8 @@ def run(cmd: list[str], log: Path, **kw) -> None:
         raise SystemExit(f"build_pdf: {' '.join(cmd[:3])} failed ({log}):\n{tail}")
 
 
-def build() -> None:
+def build() -> float:
+    """Build the PDF; the time at which the LaTeX source was written."""
     generated = BOOK / "_config.generated.yml"
     if not generated.is_file() or not CACHE.is_dir() or not PDF.parent.is_dir():
         raise SystemExit("build_pdf: run `make book` first (configuration and execution cache)")
@@ -205,6 +208,7 @@ def build() -> None:
             str(OUT),
             "--builder",
             "latex",
+            "-W",
             "-n",
             "--keep-going",
             "--all",
@@ -212,27 +216,30 @@ def build() -> None:
         sphinx_log,
         env={**os.environ, "PATH": f"{venv_bin}{os.pathsep}{os.environ['PATH']}"},
     )
+    t_sphinx = time.perf_counter()
     executed = re.findall(r"Executing notebook.*", sphinx_log.read_text(errors="replace"))
     if executed:
         raise SystemExit(f"build_pdf: lessons executed again, not read from the cache: {executed}")
 
     tex = LATEX / f"{NAME}.tex"
     tex.write_text(structure(tex.read_text(encoding="utf-8")), encoding="utf-8")
-    # Sphinx's Makefile runs latexmk with its own latexmkrc (XeLaTeX, xindy for the index).
+    # Sphinx's Makefile runs latexmk with its own latexmkrc (XeLaTeX, makeindex).
     run(["make", "-C", str(LATEX), "all-pdf", "LATEXMKOPTS=-silent"], OUT / "latexmk.log")
     log = (LATEX / f"{NAME}.log").read_text(errors="replace")
     lost = sorted(set(re.findall(r"Missing character: There is no (.+?) in font", log)))
     if lost:
         raise SystemExit(f"build_pdf: characters missing from the fonts: {lost}")
     shutil.copyfile(LATEX / f"{NAME}.pdf", PDF)
+    return t_sphinx
 
 
 if __name__ == "__main__":
     t0 = time.perf_counter()
-    build()
+    t_tex = build() - t0
     info = subprocess.run(["pdfinfo", str(PDF)], capture_output=True, text=True).stdout
     pages = re.search(r"Pages:\s+(\d+)", info)
     print(
         f"build_pdf: {PDF.relative_to(ROOT)} ({PDF.stat().st_size / 1e6:.1f} MB, "
-        f"{pages.group(1) if pages else '?'} pages) in {time.perf_counter() - t0:.0f} s"
+        f"{pages.group(1) if pages else '?'} pages) in {time.perf_counter() - t0:.0f} s "
+        f"(Sphinx {t_tex:.0f} s, XeLaTeX {time.perf_counter() - t0 - t_tex:.0f} s)"
     )
