@@ -146,7 +146,28 @@ def structure(tex: str) -> str:
                 f"\\renewcommand{{\\theHequation}}{{u{i}.\\arabic{{equation}}}}\n"
             )
         tex = head.sub(lambda m, b=before: b + m.group(1) + m.group(2), tex, count=1)
-    return exercise_labels(tex)
+    return open_solutions(exercise_labels(tex))
+
+
+def open_solutions(tex: str) -> str:
+    """Each solution as a titled block under its exercise, not a box: a code block inside a box
+    is itself a box that cannot break across pages, and a long solution's code ran off its page."""
+    begin = re.compile(r"\\begin\{sphinxadmonition\}\{note\}\{(Solution to [^}]*)\}")
+    out, pos = [], 0
+    for m in begin.finditer(tex):
+        if m.start() < pos:
+            continue
+        end = tex.index(r"\end{sphinxadmonition}", m.end())
+        if r"\begin{sphinxadmonition}" in tex[m.end() : end]:
+            raise SystemExit(f"build_pdf: a box inside {m.group(1)}: cannot open it")
+        out += [
+            tex[pos : m.start()],
+            f"\\par\\medskip\\noindent\\textbf{{{m.group(1)}}}\\par\\nopagebreak",
+            tex[m.end() : end],
+            "\\par\\noindent\\rule{\\linewidth}{0.4pt}\\par\\medskip",
+        ]
+        pos = end + len(r"\end{sphinxadmonition}")
+    return "".join(out) + tex[pos:]
 
 
 def exercise_labels(tex: str) -> str:
