@@ -73,6 +73,13 @@ def test_no_glyph_missing_from_the_fonts():
     assert not lost, f"characters missing from the PDF's fonts: {lost}"
 
 
+def test_nothing_runs_off_the_bottom_of_a_page():
+    """A box that cannot break across pages overflows the page, and its end is lost."""
+    log = LATEX_LOG.read_text(encoding="utf-8", errors="replace")
+    tall = [float(x) for x in re.findall(r"Overfull \\vbox \(([\d.]+)pt too high\)", log)]
+    assert all(x < 12 for x in tall), f"content runs off the page by {max(tall):.0f} pt"
+
+
 def test_greek_letters_survive(text):
     """The prose and the code write α, σ and Σ as characters: a font without Greek loses them."""
     for letter in "ασΣ":
