@@ -100,10 +100,10 @@ SOLUTIONS ?= 1
 book: $(BOOK_STAMP)
 	VENV=$(VENV) SOLUTIONS=$(SOLUTIONS) book/build.sh
 
-# The book printed by Chromium from its single-page build (book/print_pdf.py): the lessons come
-# from the execution cache that `make book` filled.
+# The whole book typeset by XeLaTeX from Debian's TeX (book/build_pdf.py; .ci/run installs the
+# packages): the lessons come from the execution cache that `make book` filled.
 pdf: book
-	$(PY) book/print_pdf.py
+	$(PY) book/build_pdf.py
 
 # The student edition: plain-Markdown notebooks, no solutions (tools/student_edition.py).
 student: $(BOOK_STAMP)
