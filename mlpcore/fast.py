@@ -150,10 +150,14 @@ class Fast:
         ends = np.cumsum([0, *sizes])
         self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
         self.WaT = [w.T for w in self.Wa]  # Fortran-order views, what BLAS wants
-        self.C = chunk_size(data, batch_size)
-        self.Xr = np.ones((self.C, s[0] + 1), dt)  # [x; 1] as rows
-        self.Yr = np.zeros((self.C, s[p]), dt)
-        self._bufs = {}
+        if batch_size == 1:  # a chunk of samples as rows [x^T 1]
+            self.C = chunk_size(data, 1)
+            self.Xr = np.ones((self.C, s[0] + 1), dt)
+            self.Yr = np.zeros((self.C, s[p]), dt)
+        else:  # one batch at a time, in buffers sized once (see _work)
+            self._buf, self._bufs, self._r = np.empty(0, dt), {}, None
+            self._ones, self._rows = np.ones(max(batch_size, s[p]), dt), np.arange(batch_size)
+            self.take = data.X.flags.c_contiguous and data.X.dtype == dt
         self.vectors = self._vectors() if batch_size == 1 else None
         self.net = net
         self.load(net)
@@ -183,23 +187,25 @@ class Fast:
 
         Returns (steps taken, sum of their per-sample losses); see :mod:`mlpcore.run`.
         """
-        m, n, C = self.m, order.size, self.C
+        if self.m > 1:
+            return self._batches(data, order, start, stop, alpha, limit, flag, safe)
+        n, C = order.size, self.C
         taken, total = 0, 0.0
-        for lo in range(start * m, min(stop * m, n), C):  # (the Run ignores overflow)
-            hi = min(lo + C, stop * m, n)
+        for lo in range(start, min(stop, n), C):  # (the Run ignores overflow)
+            hi = min(lo + C, stop, n)
             X, Y = self._gather(data, order[lo:hi])
-            run = self._single if m == 1 else self._batch
-            t, v = run(X, Y, alpha, limit, flag, safe, start + taken)
+            t, v = self._single(X, Y, alpha, limit, flag, safe, start + taken)
             taken, total = taken + t, total + v
-            if t < -(-(hi - lo) // m):
+            if t < hi - lo:
                 break
         return taken, total
 
     def _gather(self, data, idx):
+        """Samples ``idx`` as rows [x^T 1] and their targets, for the per-sample loop."""
         r = idx.size
         X = self.Xr[:r]
         X[:, :-1] = data.X.T[idx]  # a chunk's copy, cast to the network's dtype
-        if data.T.ndim == 1 and self.L.labels and self.m == 1:
+        if data.T.ndim == 1 and self.L.labels:
             return X, data.T[idx].tolist()
         Y = self.Yr[:r]
         if data.T.ndim == 1:  # class labels: one-hot rows
@@ -207,7 +213,7 @@ class Fast:
             Y[np.arange(r), data.T[idx]] = 1.0
         else:
             Y[...] = data.T.T[idx]
-        return X, (Y if self.m > 1 else list(Y))
+        return X, list(Y)
 
     def _vectors(self):
         """Work vectors of one sample: z^(k), [a^(k); 1], c dL^(k), c [w | b]^T dL, ..."""
@@ -255,47 +261,81 @@ class Fast:
         return taken, total
 
     def _work(self, r):
-        """Work buffers for a batch of r samples (the last batch may be shorter).
+        """Work arrays for a batch of r <= m samples, views of buffers sized once for m.
 
-        Hidden layers keep the document's layout, one column per sample: Z[k], D[k] (s_k, r)
-        and A[k] (s_k + 1, r) whose last row is ones. The output layer is kept as rows,
-        Z[p], D[p] (r, s_p), like the targets.
+        The gathered batch X (s_0 + 1, r) and the hidden layers keep the document's layout, one
+        column per sample: Z[k] (s_k, r), A[k] and Tf[k] (s_k + 1, r) whose last row is ones
+        (for A) or the bias row (of Tf, unused); D[k] is Tf[k] without it. The output layer is
+        kept as rows, Z[p], D[p] (r, s_p), like the targets Y. Every view of a shorter last batch
+        is the start of the same buffer, so it needs no memory of its own.
         """
-        if r not in self._bufs:
-            s, p, dt = self.s, self.p, self.dt
-            col = [None] + [(s[k], r) for k in range(1, p)] + [(r, s[p])]
-            se = np.empty(r, dt)
-            self._bufs[r] = SimpleNamespace(
-                Z=[None] + [np.empty(c, dt) for c in col[1:]],
-                D=[None] + [np.empty(c, dt) for c in col[1:]],
-                A=[None] + [np.ones((s[k] + 1, r), dt) for k in range(1, p)],
-                Tf=[None] + [np.empty((s[k] + 1, r), dt) for k in range(1, p)],
-                tmp=[None] + [np.empty((s[k], r), dt) for k in range(1, p)],
-                se=se, se_col=se[:, None], lse=np.empty(r, dt),
-                ones_p=np.ones(s[p], dt), ones_r=np.ones(r, dt),
+        w = self._bufs.get(r)
+        if w is None:
+            s, p, m, buf = self.s, self.p, self.m, self._buf
+            hidden = range(1, p)
+            shapes = dict(
+                X=[(s[0] + 1, r)], Y=[(r, s[p])], tmp=[(max(s[1:p], default=0), r)],
+                Z=[(s[k], r) for k in hidden] + [(r, s[p])],
+                A=[(s[k] + 1, r) for k in hidden], Tf=[(s[k] + 1, r) for k in hidden],
+                D=[(r, s[p])], se=[(r,)], lse=[(r,)],
             )  # fmt: skip
-        return self._bufs[r]
+            total = sum(int(np.prod(sh)) for shs in shapes.values() for sh in shs) * m // r
+            if buf.size < total:  # the first call: one buffer, sized for the full batch
+                buf = self._buf = np.empty(total, self.dt)
+            views, at = {}, 0
+            for name, shape_list in shapes.items():
+                views[name] = []
+                for shape in shape_list:
+                    size = int(np.prod(shape))
+                    views[name].append(buf[at : at + size].reshape(shape))
+                    at += size * m // r  # where the full batch's arrays start
+            Z, D, Tf = [None, *views["Z"]], [None] * p + views["D"], [None, *views["Tf"]]
+            for k in hidden:
+                D[k] = Tf[k][:-1]  # g'(z) ⊙ (w^T dL) is written over w^T dL (contiguous rows)
+            w = self._bufs[r] = SimpleNamespace(
+                X=views["X"][0], Y=views["Y"][0], Z=Z, D=D, Tf=Tf, A=[None, *views["A"]],
+                tmp=[None] + [views["tmp"][0].reshape(-1)[: s[k] * r].reshape(s[k], r)
+                              for k in hidden],
+                se=views["se"][0], se_col=views["se"][0][:, None], lse=views["lse"][0],
+                ones_p=self._ones[: s[p]], ones_r=self._ones[:r], rows=self._rows[:r],
+            )  # fmt: skip
+        if self._r != r:  # the ones rows of the bias, where this r's views have them
+            self._r = r
+            for a in [w.X] + w.A[1:]:
+                a[-1] = 1.0
+        return w
 
-    def _batch(self, X, Y, alpha, limit, flag, safe, j0):
+    def _batches(self, data, order, start, stop, alpha, limit, flag, safe):
+        """Steps start..stop-1 of mini-batches: each batch gathered, then one step."""
         p, m, WaT, flat = self.p, self.m, self.WaT, self.flat
         gemm, act, gp, batch = self.blas.gemm, self.act, self.gp, self.L.batch
+        X, T, take, labels = data.X, data.T, self.take, data.T.ndim == 1
         last = p - 1  # the layer whose product gives the output rows
         scratch = np.empty_like(flat) if safe else None
         taken, total = 0, 0.0
-        for lo in range(0, X.shape[0], m):
+        for j in range(start, stop):
             if flag[0]:
                 break
-            X0, Yb = X[lo : lo + m], Y[lo : lo + m]
-            r = X0.shape[0]
+            idx = order[j * m : (j + 1) * m]
+            r = idx.size
             w = self._work(r)
-            Z, A, D, Tf = w.Z, w.A, w.D, w.Tf
+            Z, A, D, Tf, Xb, Yb = w.Z, w.A, w.D, w.Tf, w.X, w.Y
+            if take:  # the batch's columns, straight into the buffer
+                np.take(X, idx, axis=1, out=Xb[:-1], mode="clip")
+            else:  # (a batch-sized temporary: another dtype or memory order)
+                Xb[:-1] = X[:, idx]
+            if labels:  # one-hot rows
+                Yb[...] = 0.0
+                Yb[w.rows, T[idx]] = 1.0
+            else:
+                Yb[...] = T[:, idx].T
             if safe:
                 np.copyto(scratch, flat)
             # forward (eq-forward) for every sample at once; gemm takes Fortran-order views
             if p == 1:
-                gemm(1.0, WaT[0], X0.T, 0.0, Z[1].T, 1, 0, 1)
+                gemm(1.0, WaT[0], Xb.T, 0.0, Z[1].T, 1, 1, 1)
             else:
-                gemm(1.0, X0.T, WaT[0], 0.0, Z[1].T, 1, 0, 1)
+                gemm(1.0, Xb.T, WaT[0], 0.0, Z[1].T, 0, 0, 1)
             for k in range(1, p):
                 act(Z[k], A[k][:-1])
                 if k < last:
@@ -304,15 +344,15 @@ class Fast:
                     gemm(1.0, WaT[k], A[k].T, 0.0, Z[k + 1].T, 1, 1, 1)
             value = batch(Z[p], Yb, D[p], w)  # dL^(p) of each sample, as rows (eq-dLp)
             if not value / r <= limit:
-                raise Diverging(j0 + taken, value / r)
+                raise Diverging(j, value / r)
             c = alpha / r  # the mean gradient (eq-minibatch)
             for k in range(p - 1, 0, -1):  # eq-dLk, the update of layer k fused in (beta = 1)
                 rows = int(k == last)  # dL^(p) is stored as rows
                 gemm(c, D[k + 1].T, WaT[k], 0.0, Tf[k].T, rows, 1, 1)  # c w^(k)T dL^(k+1)
                 gemm(-c, A[k].T, D[k + 1].T, 1.0, WaT[k], 1, rows, 1)  # Wa −= c dL [A; 1]^T
-                gp(Tf[k][:-1], Z[k], A[k][:-1], D[k], w.tmp[k])
+                gp(D[k], Z[k], A[k][:-1], D[k], w.tmp[k])
                 c = 1.0
-            gemm(-c, X0.T, D[1].T, 1.0, WaT[0], 0, int(p == 1), 1)  # Wa^(0) −= c dL [X; 1]^T
+            gemm(-c, Xb.T, D[1].T, 1.0, WaT[0], 1, int(p == 1), 1)  # Wa^(0) −= c dL [X; 1]^T
             if safe and not np.isfinite(flat).all():
                 flat[...] = scratch
                 break
