@@ -206,12 +206,12 @@ def sgd(
         order = np.arange(data.n, dtype=np.int32 if data.n < 2**31 else np.int64)
         if shuffle:  # = rng.permutation(n), at half its memory
             rng.shuffle(order)
-        limit = run.start(order, limit)
+        run.start(order, limit)  # loss[0], the loss limit
         for epoch in run.epochs(epochs):
-            running = run.steps(order, alpha, limit)  # every step of the epoch (eq-update)
+            running = run.steps(order, alpha)  # every step of the epoch (eq-update)
             history.loss.append(running if epoch_loss == "running" else run.exact_loss(order))
-            if not history.loss[-1] <= limit:
-                raise DivergenceError(alpha, epoch, data.n, history.loss[-1], history, limit)
+            if not history.loss[-1] <= run.limit:
+                raise DivergenceError(alpha, epoch, data.n, history.loss[-1], history, run.limit)
             if callback is not None:
                 run.callback(callback)
             if shuffle:  # = rng.permutation(n), in place: sorted, order is arange(n) again

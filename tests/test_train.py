@@ -395,3 +395,38 @@ def test_digits_reach_97_percent():
     print(f"digits 64-32-10 tanh, 20 epochs: test accuracy {accuracy:.4f} in {seconds:.2f} s")
     assert history.loss[-1] < 0.1 * history.loss[0]
     assert accuracy >= 0.97
+
+
+# -- a batch that holds loss[0]'s samples: the first step measures it ----------------------------
+
+
+@pytest.mark.parametrize("backend", ["fast", "plain"])
+@pytest.mark.parametrize("batch_size", [20, 32])  # the whole data (n = 20) in one batch
+def test_loss0_of_a_whole_batch_is_the_first_steps_loss(backend, batch_size):
+    X, Y = xor_problem()
+    X, Y = X[:, :20], Y[:, :20]
+    net = m.Network((2, 8, 1), g="tanh", seed=0)
+    ref = net.copy()
+    history = m.sgd(net, X, Y, "squared_error", 0.1, epochs=2, batch_size=batch_size,
+                    progress=False, backend=backend)  # fmt: skip
+    assert history.loss[0] == pytest.approx(m.mean_loss(ref, X, Y, "squared_error"), rel=1e-12)
+    for e in (1, 2):  # one step per epoch: its loss is the epoch's running loss
+        assert history.loss[e] == pytest.approx(m.mean_loss(ref, X, Y, "squared_error"), 1e-12)
+        textbook_step(ref, X, Y, "squared_error", 0.1)
+    assert_same_parameters(net, ref)
+    assert history.steps == 2
+
+
+@pytest.mark.parametrize("backend", ["fast", "plain"])
+def test_a_whole_batch_above_the_limit_or_not_finite_moves_nothing(backend):
+    X, Y = xor_problem()
+    net = m.Network((2, 8, 1), g="tanh", seed=0)
+    start = net.copy()
+    kw = dict(batch_size=64, progress=False, backend=backend)
+    with pytest.raises(m.DivergenceError, match="alpha=0.1 in epoch 1") as info:
+        m.sgd(net, X, Y, "squared_error", 0.1, loss_limit=1e-9, **kw)
+    assert info.value.step == 0 and info.value.history.loss[0] > 1e-9
+    assert_identical(net, start)
+    with pytest.raises(ValueError, match="before training is not finite"):
+        m.sgd(net, X, np.full_like(Y, 1e300), "squared_error", 0.1, **kw)
+    assert_identical(net, start)
