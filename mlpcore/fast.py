@@ -41,9 +41,11 @@ from .run import Diverging, chunk_size
 
 
 def _np_gemv(alpha, a, x, beta, y, offx, incx, offy, incy, trans, overwrite_y):
-    np.dot(a.T if trans else a, x, out=y)  # beta = 0 in every call below
-    if alpha != 1.0:
+    if beta == 0.0:
+        np.dot(a.T if trans else a, x, out=y)
         y *= alpha
+    else:  # beta = 1: the bias's update
+        y += alpha * np.dot(a.T if trans else a, x)
     return y
 
 
@@ -149,6 +151,10 @@ class Fast:
         self.flat = np.empty(sum(sizes), dt)
         ends = np.cumsum([0, *sizes])
         self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
+        self.wb = [(w[:, :-1], w[:, -1]) for w in self.Wa]  # views of w^(k) and b^(k)
+        if batch_size > 1:  # layer 0 unfolded, [w^(0) | b^(0)] as w^(0) then b^(0): see _batches
+            self.Wa[0] = self.flat[: s[1] * s[0]].reshape(s[1], s[0])
+            self.wb[0] = self.Wa[0], self.flat[s[1] * s[0] : ends[1]]
         self.WaT = [w.T for w in self.Wa]  # Fortran-order views, what BLAS wants
         if batch_size == 1:  # a chunk of samples as rows [x^T 1]
             self.C = chunk_size(data, 1)
@@ -156,8 +162,13 @@ class Fast:
             self.Yr = np.zeros((self.C, s[p]), dt)
         else:  # one batch at a time, in buffers sized once (see _work)
             self._buf, self._bufs, self._r = np.empty(0, dt), {}, None
-            self._ones, self._rows = np.ones(max(batch_size, s[p]), dt), np.arange(batch_size)
-            self.take = data.X.flags.c_contiguous and data.X.dtype == dt
+            self._ones, self._eye = np.ones(max(batch_size, s[p]), dt), np.eye(s[p], dtype=dt)
+            self._label = np.empty(batch_size, data.T.dtype if data.T.ndim == 1 else np.intp)
+            # the batch is gathered as columns (s_0, r) from a C-ordered X, else as rows (r, s_0)
+            self.rows = not data.X.flags.c_contiguous
+            self.take = (
+                data.X.dtype == dt and (data.X.T if self.rows else data.X).flags.c_contiguous
+            )
         self.vectors = self._vectors() if batch_size == 1 else None
         self.net = net
         self.load(net)
@@ -165,12 +176,12 @@ class Fast:
     # -- parameters in and out ----------------------------------------------------------------
     def load(self, net) -> None:
         self.net = net
-        for k in range(self.p):
-            self.Wa[k][:, :-1], self.Wa[k][:, -1] = net.w[k], net.b[k]
+        for (w, b), nw, nb in zip(self.wb, net.w, net.b, strict=True):
+            w[...], b[...] = nw, nb
 
     def store(self, net) -> None:
-        for k in range(self.p):
-            net.w[k][...], net.b[k][...] = self.Wa[k][:, :-1], self.Wa[k][:, -1]
+        for (w, b), nw, nb in zip(self.wb, net.w, net.b, strict=True):
+            nw[...], nb[...] = w, b
 
     def snapshot(self) -> None:
         return None  # net itself holds the epoch's start until the run stores into it
@@ -274,7 +285,8 @@ class Fast:
             s, p, m, buf = self.s, self.p, self.m, self._buf
             hidden = range(1, p)
             shapes = dict(
-                X=[(s[0] + 1, r)], Y=[(r, s[p])], tmp=[(max(s[1:p], default=0), r)],
+                X=[(r, s[0]) if self.rows else (s[0], r)], Y=[(r, s[p])],
+                tmp=[(max(s[1:p], default=0), r)],
                 Z=[(s[k], r) for k in hidden] + [(r, s[p])],
                 A=[(s[k] + 1, r) for k in hidden], Tf=[(s[k] + 1, r) for k in hidden],
                 D=[(r, s[p])], se=[(r,)], lse=[(r,)],
@@ -297,19 +309,23 @@ class Fast:
                 tmp=[None] + [views["tmp"][0].reshape(-1)[: s[k] * r].reshape(s[k], r)
                               for k in hidden],
                 se=views["se"][0], se_col=views["se"][0][:, None], lse=views["lse"][0],
-                ones_p=self._ones[: s[p]], ones_r=self._ones[:r], rows=self._rows[:r],
+                ones_p=self._ones[: s[p]], ones_r=self._ones[:r], label=self._label[:r],
             )  # fmt: skip
         if self._r != r:  # the ones rows of the bias, where this r's views have them
             self._r = r
-            for a in [w.X] + w.A[1:]:
+            for a in w.A[1:]:
                 a[-1] = 1.0
         return w
 
     def _batches(self, data, order, start, stop, alpha, limit, flag, safe):
         """Steps start..stop-1 of mini-batches: each batch gathered, then one step."""
         p, m, WaT, flat = self.p, self.m, self.WaT, self.flat
-        gemm, act, gp, batch = self.blas.gemm, self.act, self.gp, self.L.batch
-        X, T, take, labels = data.X, data.T, self.take, data.T.ndim == 1
+        gemm, gemv, act, gp, batch = self.blas.gemm, self.blas.gemv, self.act, self.gp, self.L.batch
+        X, T, take, labels, eye = data.X, data.T, self.take, data.T.ndim == 1, self._eye
+        xt = int(self.rows)  # the batch as rows: X^T in BLAS's terms
+        Xs = X.T if xt else X
+        b0 = self.wb[0][1]
+        b0v, dr = (b0[None, :], 1) if p == 1 else (b0[:, None], 0)  # dL^(p) is stored as rows
         last = p - 1  # the layer whose product gives the output rows
         scratch = np.empty_like(flat) if safe else None
         taken, total = 0, 0.0
@@ -320,22 +336,23 @@ class Fast:
             r = idx.size
             w = self._work(r)
             Z, A, D, Tf, Xb, Yb = w.Z, w.A, w.D, w.Tf, w.X, w.Y
-            if take:  # the batch's columns, straight into the buffer
-                np.take(X, idx, axis=1, out=Xb[:-1], mode="clip")
-            else:  # (a batch-sized temporary: another dtype or memory order)
-                Xb[:-1] = X[:, idx]
-            if labels:  # one-hot rows
-                Yb[...] = 0.0
-                Yb[w.rows, T[idx]] = 1.0
+            if take:  # the batch's columns or rows, straight into the buffer
+                Xs.take(idx, 1 - xt, Xb, "clip")
+            else:  # (a batch-sized temporary: another dtype, or a strided X)
+                Xb[...] = Xs[idx] if xt else X[:, idx]
+            if labels:  # one-hot rows: rows of the identity
+                T.take(idx, 0, w.label, "clip")
+                eye.take(w.label, 0, Yb, "clip")
             else:
                 Yb[...] = T[:, idx].T
             if safe:
                 np.copyto(scratch, flat)
             # forward (eq-forward) for every sample at once; gemm takes Fortran-order views
+            np.copyto(Z[1], b0v)  # z^(1) = b^(0) + w^(0) a^(0)
             if p == 1:
-                gemm(1.0, WaT[0], Xb.T, 0.0, Z[1].T, 1, 1, 1)
+                gemm(1.0, WaT[0], Xb.T, 1.0, Z[1].T, 1, 1 - xt, 1)
             else:
-                gemm(1.0, Xb.T, WaT[0], 0.0, Z[1].T, 0, 0, 1)
+                gemm(1.0, Xb.T, WaT[0], 1.0, Z[1].T, xt, 0, 1)
             for k in range(1, p):
                 act(Z[k], A[k][:-1])
                 if k < last:
@@ -352,7 +369,8 @@ class Fast:
                 gemm(-c, A[k].T, D[k + 1].T, 1.0, WaT[k], 1, rows, 1)  # Wa −= c dL [A; 1]^T
                 gp(D[k], Z[k], A[k][:-1], D[k], w.tmp[k])
                 c = 1.0
-            gemm(-c, Xb.T, D[1].T, 1.0, WaT[0], 1, int(p == 1), 1)  # Wa^(0) −= c dL [X; 1]^T
+            gemm(-c, Xb.T, D[1].T, 1.0, WaT[0], 1 - xt, dr, 1)  # w^(0) −= c dL^(1) X^T
+            gemv(-c, D[1].T, w.ones_r, 1.0, b0, 0, 1, 0, 1, 1 - dr, 1)  # b^(0) −= c Σ dL^(1)
             if safe and not np.isfinite(flat).all():
                 flat[...] = scratch
                 break

@@ -48,9 +48,10 @@ class History:
     With ``epoch_loss="running"`` (sgd's default) ``loss[e]`` is the mean, over the samples of
     epoch e, of the loss that each step computed on its batch just before it moved (as
     scikit-learn's ``loss_curve_``): free, but it lags the parameters by up to an epoch and is
-    noisy. ``loss[0]`` is the mean loss of the first min(n, max(256, batch_size)) samples of
-    epoch 1's order before any step (all of them, the exact figure, when n <= 256); when those
-    are the first batch, it is the loss that the first step computes. With ``"exact"``,
+    noisy. ``loss[0]`` is the loss before any step: with ``batch_size=1`` the mean over the first
+    min(n, 256) samples of epoch 1's order (all of them, the exact figure, when n <= 256); with
+    a mini-batch, the mean over the first batch, which the first step computes anyway. With
+    ``"exact"``,
     ``loss[e]`` is the mean of L̃_0 over the whole training set after e epochs (eq-objective),
     which costs one forward pass over the data per epoch.
     """
@@ -167,14 +168,14 @@ class Run:
     def start(self, order, loss_limit: float | None) -> None:
         """Build the backend and set ``self.limit``; record loss[0] (see :class:`History`).
 
-        When the samples that loss[0] averages are exactly the first batch, the first step
-        computes their loss anyway (before it moves anything): loss[0] and the default limit
-        are taken from it then, at no cost.
+        For a mini-batch, loss[0] is the first batch's loss, which the first step computes
+        anyway before it moves anything: loss[0] and the default limit are taken from it then,
+        at no cost.
         """
         self.backend = self.Backend(self.net, self.loss, self.history.batch_size, self.data)
         self.limit, m = loss_limit, self.history.batch_size
-        count = min(order.size, max(m, 256))
-        self.first = self.history.epoch_loss != "exact" and count == min(m, order.size)
+        count = min(order.size, 256 if m == 1 else m)
+        self.first = self.history.epoch_loss != "exact" and (m > 1 or order.size == 1)
         if not self.first:
             idx = order if self.history.epoch_loss == "exact" else order[:count]
             self._initial(mean_loss_of(self.net, self.data, self.loss, idx, self.chunk))

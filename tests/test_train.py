@@ -191,8 +191,12 @@ def test_running_history_is_the_mean_of_the_losses_before_each_step(batch_size):
     assert history.epoch_loss == "running" and len(history.loss) == 4
     rng = np.random.default_rng(1)
     order = rng.permutation(X.shape[1])
-    # loss[0]: the mean loss before training (n <= 256: over every sample)
-    assert history.loss[0] == pytest.approx(0.5 * np.sum((ref(X) - Y) ** 2) / 20, rel=1e-12)
+    # loss[0]: the mean loss before training, over every sample (n <= 256) for batch_size 1,
+    # over the first batch for a mini-batch
+    first = order[:batch_size] if batch_size > 1 else order
+    assert history.loss[0] == pytest.approx(
+        0.5 * np.sum((ref(X[:, first]) - Y[:, first]) ** 2) / first.size, rel=1e-12
+    )
     for e in range(1, 4):
         seen = []  # each step's loss on its batch, before it moves: the sum over the batch
         for lo in range(0, 20, batch_size):
