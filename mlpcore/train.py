@@ -203,9 +203,7 @@ def sgd(
     data = _training_data(net, X, Y, loss, layout, for_sgd=True)
     rng = check_seed(seed)
     with Run(Backend, net, data, loss, history, progress) as run:
-        order = np.arange(data.n, dtype=np.int32 if data.n < 2**31 else np.int64)
-        if shuffle:  # = rng.permutation(n), at half its memory
-            rng.shuffle(order)
+        order = rng.permutation(data.n) if shuffle else np.arange(data.n)  # intp: np.take's own
         run.start(order, limit)  # loss[0], the loss limit
         for epoch in run.epochs(epochs):
             running = run.steps(order, alpha)  # every step of the epoch (eq-update)
