@@ -165,7 +165,7 @@ class Run:
         else:
             raise KeyboardInterrupt
 
-    def start(self, order, loss_limit: float | None) -> None:
+    def start(self, order, loss_limit: float | None, epochs: int = 1) -> None:
         """Build the backend and set ``self.limit``; record loss[0] (see :class:`History`).
 
         For a mini-batch, loss[0] is the first batch's loss, which the first step computes
@@ -175,7 +175,9 @@ class Run:
         self.backend = self.Backend(self.net, self.loss, self.history.batch_size, self.data)
         self.limit, m = loss_limit, self.history.batch_size
         count = min(order.size, 256 if m == 1 else m)
-        self.first = self.history.epoch_loss != "exact" and (m > 1 or order.size == 1)
+        self.first = (
+            epochs > 0 and self.history.epoch_loss != "exact" and (m > 1 or order.size == 1)
+        )
         if not self.first:
             idx = order if self.history.epoch_loss == "exact" else order[:count]
             self._initial(mean_loss_of(self.net, self.data, self.loss, idx, self.chunk))

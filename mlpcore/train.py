@@ -204,7 +204,7 @@ def sgd(
     rng = check_seed(seed)
     with Run(Backend, net, data, loss, history, progress) as run:
         order = rng.permutation(data.n) if shuffle else np.arange(data.n)  # intp: np.take's own
-        run.start(order, limit)  # loss[0], the loss limit
+        run.start(order, limit, epochs)  # loss[0], the loss limit
         for epoch in run.epochs(epochs):
             running = run.steps(order, alpha)  # every step of the epoch (eq-update)
             history.loss.append(running if epoch_loss == "running" else run.exact_loss(order))

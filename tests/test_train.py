@@ -434,3 +434,12 @@ def test_a_whole_batch_above_the_limit_or_not_finite_moves_nothing(backend):
     with pytest.raises(ValueError, match="before training is not finite"):
         m.sgd(net, X, np.full_like(Y, 1e300), "squared_error", 0.1, **kw)
     assert_identical(net, start)
+
+
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_zero_epochs_still_report_the_loss_before_training(batch_size):
+    X, Y = xor_problem()
+    net = m.Network((2, 8, 1), g="tanh", seed=0)
+    history = m.sgd(net, X, Y, "squared_error", 0.1, epochs=0, batch_size=batch_size,
+                    progress=False)  # fmt: skip
+    assert len(history.loss) == 1 and history.epochs == 0 and history.steps == 0
