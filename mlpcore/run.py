@@ -172,15 +172,15 @@ class Run:
         anyway before it moves anything: loss[0] and the default limit are taken from it then,
         at no cost.
         """
-        self.backend = self.Backend(self.net, self.loss, self.history.batch_size, self.data)
         self.limit, m = loss_limit, self.history.batch_size
         count = min(order.size, 256 if m == 1 else m)
         self.first = (
             epochs > 0 and self.history.epoch_loss != "exact" and (m > 1 or order.size == 1)
         )
-        if not self.first:
+        if not self.first:  # before the backend's buffers exist: the two peaks do not add up
             idx = order if self.history.epoch_loss == "exact" else order[:count]
             self._initial(mean_loss_of(self.net, self.data, self.loss, idx, self.chunk))
+        self.backend = self.Backend(self.net, self.loss, self.history.batch_size, self.data)
 
     def _initial(self, value: float) -> None:
         """loss[0]; the default limit, 1e3 × max(loss[0], 1)."""
