@@ -2,23 +2,30 @@
 overhead taken out of the loop. ``tests/test_backends.py`` pins it to the plain loop of steps.
 
 (Longer than 200 lines because the per-sample and the mini-batch loops belong together: they
-share the parameter buffer, the data gather and the kernels, and differ only in the products.)
+share the parameter buffer, the loaders and the kernels, and differ only in the products and
+in how the samples are gathered.)
 
 What it changes, and nothing else:
 
 * **Bias folded into the weights.** Layer k keeps ``Wa[k] = [w^(k) | b^(k)]`` of shape
   (s_{k+1}, s_k + 1) and every a^(k) carries a trailing 1, so h_k(b, w, a) = [w | b] [a; 1] is one
   product, and [dW^(k) | dB^(k)] = dL^(k+1) [a^(k); 1]^T is one (eq-dW, eq-dB). All ``Wa[k]``
-  are views of one flat buffer.
+  are views of one flat buffer. For mini-batches layer 0 is kept unfolded, w^(0) then b^(0):
+  the batch's inputs are then a plain block that ``np.take`` fills straight from X, and
+  z^(1) starts as b^(0), dB^(0) = dL^(1) 1 is one ``gemv``.
 * **The update fused into the gradient product.** ``ger`` computes Wa ← Wa − c dL [a; 1]^T for
   one sample and ``gemm`` with beta = 1 computes Wa ← Wa − c dL^T [A | 1] for a batch: the
   gradient is never stored. Layer k is updated right after w^(k)T dL^(k+1) has been taken with
   the old w^(k), as eq-update, which uses the gradients of the old parameters. The scale
   c = α (α/m for a batch, eq-minibatch) rides on dL^(p): the recursion (eq-dLk) is linear in it.
-* **Samples as rows inside.** The shuffled samples are gathered a chunk at a time (a few
-  hundred, never the whole data) into a row-major (C, s_0 + 1) block in the network's dtype,
-  so a sample or a mini-batch is one contiguous slice. For a batch each product is the
-  transpose of the document's: Z^T = A^T Wa^T, since (AB)^T = B^T A^T.
+* **Gathering, never the whole data.** One sample at a time, the shuffled samples are gathered
+  a chunk at a time (a few hundred at most, about 1/64 of the data) into a row-major
+  (C, s_0 + 1) block [x^T 1] in the network's dtype, so that a sample is one contiguous row.
+  A mini-batch is gathered alone into buffers sized once for the batch size (the last,
+  shorter batch uses the start of them): as columns (s_0, m) from a C-ordered X, as rows
+  (m, s_0) from an F-ordered one, by ``np.take`` with ``out=`` when X has the network's dtype,
+  else through a batch-sized cast. The output layer is kept as rows, Z^T = A^T Wa^T, since
+  (AB)^T = B^T A^T; BLAS's transpose flags absorb every layout.
 * **Kernels.** g, g' and the loss run as the in-place kernels that the Activation and Loss
   objects carry (``Activation.kernel``, ``Loss.kernel``); an object without one is called as is.
 
