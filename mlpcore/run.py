@@ -16,7 +16,7 @@ built as ``Backend(net, loss, batch_size, data)`` and offers:
 ``data`` has ``X`` (s_0, n) of any float dtype and memory order, ``n``, and ``T``: class labels
 (n,) or targets (s_p, n). No backend copies the whole of it.
 
-(About 240 lines: the History that a run fills and the DivergenceError that it raises live here
+(About 280 lines: the History that a run fills and the DivergenceError that it raises live here
 with it, so that the backends need nothing from :mod:`mlpcore.train`.)
 """
 
