@@ -55,12 +55,11 @@ def make_data(wl: dict) -> tuple[np.ndarray, np.ndarray]:
 
 
 def floor_step(W, A, D, Z, T, G):
-    """The matrix products of one step, on preallocated outputs: the floor.
+    """The matrix products of one step, on preallocated outputs (numpy): the old floor.
 
     Forward z[k+1] = w[k] a[k]; backward w[k]ᵀ dL[k+1] for k ≥ 1; weight gradients dL[k+1] a[k]ᵀ
     (eq-dW, an outer product for one sample). W[k], G[k]: (s[k+1], s[k]); A[k], T[k]: (s[k], m);
-    D[k] (dL[k+1]), Z[k] (z[k+1]): (s[k+1], m); vectors when m = 1. Plain numpy in the step's
-    dtype: if the engine exposes its own kernels, swap them in here.
+    D[k] (dL[k+1]), Z[k] (z[k+1]): (s[k+1], m); vectors when m = 1.
     """
     for k in range(len(W)):
         np.matmul(W[k], A[k], out=Z[k])
@@ -73,7 +72,52 @@ def floor_step(W, A, D, Z, T, G):
             np.matmul(D[k], A[k].T, out=G[k])
 
 
+def blas_floor_step(blas, W, A, D, Z, T, G):
+    """The same products through the BLAS calls that mlpcore.fast makes (``blas``: its gemv,
+    ger and gemm, scipy's or their numpy stand-in), on Fortran-order arrays as it passes them:
+    gemv and ger for one sample, gemm for a batch. The gradient is accumulated (beta = 1, as
+    the engine fuses the update into it)."""
+    p = len(W)
+    if A[0].ndim == 1:
+        for k in range(p):
+            blas.gemv(1.0, W[k], A[k], 0.0, Z[k], 0, 1, 0, 1, 0, 1)
+        for k in range(p - 1, 0, -1):
+            blas.gemv(1.0, W[k], D[k], 0.0, T[k], 0, 1, 0, 1, 1, 1)
+        for k in range(p):
+            blas.ger(-1e-30, D[k], A[k], 1, 1, G[k], 0, 0, 1)
+    else:
+        for k in range(p):
+            blas.gemm(1.0, W[k], A[k], 0.0, Z[k], 0, 0, 1)
+        for k in range(p - 1, 0, -1):
+            blas.gemm(1.0, W[k], D[k], 0.0, T[k], 1, 0, 1)
+        for k in range(p):
+            blas.gemm(-1e-30, D[k], A[k], 1.0, G[k], 0, 1, 1)
+
+
 class Floor:
+    """The floor: the products of a step through the engine's own BLAS calls (blas_floor_step)."""
+
+    def __init__(self, wl, net, rows, labels):
+        from mlpcore import fast
+
+        rng, s, m = np.random.default_rng(1), wl["s"], wl["m"]
+        new = lambda *shape: np.asfortranarray(rng.standard_normal(shape).astype(wl["dtype"]))  # noqa: E731
+        W = [new(b, a) for a, b in zip(s, s[1:], strict=False)]
+        A, D = [[new(n) if m == 1 else new(n, m) for n in ns] for ns in (s[:-1], s[1:])]
+        G = [np.zeros_like(w, order="F") for w in W]
+        self.blas = fast.scipy_blas(np.dtype(wl["dtype"]))
+        self.pools = ("scipy.libs",) if self.blas else ("numpy.libs",)
+        self.blas = self.blas or fast.NUMPY_BLAS
+        self.args = (W, A, D, *([np.empty_like(x, order="F") for x in L] for L in (D, A)), G)
+
+    def run(self, steps):
+        for _ in range(steps):
+            blas_floor_step(self.blas, *self.args)
+
+
+class NumpyFloor(Floor):
+    """The old floor: the same products with numpy's matmul (numpy's own OpenBLAS)."""
+
     pools = ("numpy.libs",)
 
     def __init__(self, wl, net, rows, labels):
@@ -96,7 +140,7 @@ class Sgd:
     def __init__(self, wl, net, rows, labels):
         self.net, self.wl, self.seed, m = net, wl, 0, wl["m"]
         Y = labels[None, :].astype(wl["dtype"]) if wl["loss"] == SE else labels
-        self.X, self.Y = mlpcore.rows_to_columns(rows), Y
+        self.X, self.Y = np.ascontiguousarray(rows.T), Y  # (s_0, n) in C order, as data.digits
         self.one = self.X[:, :m].copy(), Y[..., :m].copy()  # for an untimed one-step call
         quiet = "progress" in inspect.signature(mlpcore.sgd).parameters
         self.kw = dict(epochs=1, batch_size=m, **({"progress": False} if quiet else {}))
@@ -185,3 +229,4 @@ class Torch:
 
 
 PEERS = {"floor": Floor, "mlpcore.sgd": Sgd, "scikit-learn": Sklearn, "PyTorch": Torch}
+PEERS["numpy floor"] = NumpyFloor  # not timed by default: --peers="numpy floor,..." adds it

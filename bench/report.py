@@ -87,12 +87,14 @@ def memory(results) -> list[str]:
     if over:
         head = ["data", "network", "input order", "batch", "data MiB", "peak − baseline MiB"]
         out += [
-            line([*head, "(peak − baseline − data) / data"]),
-            "|---|---|---|---:|---:|---:|---:|",
+            line([*head, "(peak − baseline − data) / data", "less model and batch"]),
+            "|---|---|---|---:|---:|---:|---:|---:|",
         ]
     for m in over:
-        mib = sig3(m["data_mb"]), sig3(m["peak_mb"] - m["baseline_mb"]), f"{m['over_data']:+.2f}"
-        out.append(line([m["data"], m["dtype"], m["order"], m["batch"], *mib]))
+        mib = sig3(m["data_mb"]), sig3(m["peak_mb"] - m["baseline_mb"]), f"{m['over_data']:+.3f}"
+        beyond = f"{m['beyond']:+.3f}" if "beyond" in m else "—"
+        how = f" ({m['method']})" if "method" in m else ""
+        out.append(line([m["data"] + how, m["dtype"], m["order"], m["batch"], *mib, beyond]))
     if on_b:
         out += ["", f"Workload B, 3 epochs of {on_b[0]['n']} samples, one process per peer:", ""]
         out += [line(["peer", "peak MiB, float32", "peak MiB, float64"]), "|---|---:|---:|"]

@@ -77,7 +77,7 @@ def time_workload(wl, names, rounds, ctl) -> dict:
     med = lambda f: {k: float(np.median(f(v))) for k, v in t.items()}  # noqa: E731
     out = dict(name=wl["name"], steps=steps, rounds=rounds, us=med(lambda v: v * 1e6))
     out.update(x_floor=med(lambda v: v / t["floor"]), x_sgd=med(lambda v: v / t["mlpcore.sgd"]))
-    ran = [k for k in runners if k != "floor"]
+    ran = [k for k in runners if hasattr(runners[k], "params")]  # not the floors
     return dict(out, quality={k: quality(wl, runners[k].params(), rows, labels) for k in ran})
 
 

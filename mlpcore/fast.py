@@ -2,23 +2,30 @@
 overhead taken out of the loop. ``tests/test_backends.py`` pins it to the plain loop of steps.
 
 (Longer than 200 lines because the per-sample and the mini-batch loops belong together: they
-share the parameter buffer, the data gather and the kernels, and differ only in the products.)
+share the parameter buffer, the loaders and the kernels, and differ only in the products and
+in how the samples are gathered.)
 
 What it changes, and nothing else:
 
 * **Bias folded into the weights.** Layer k keeps ``Wa[k] = [w^(k) | b^(k)]`` of shape
   (s_{k+1}, s_k + 1) and every a^(k) carries a trailing 1, so h_k(b, w, a) = [w | b] [a; 1] is one
   product, and [dW^(k) | dB^(k)] = dL^(k+1) [a^(k); 1]^T is one (eq-dW, eq-dB). All ``Wa[k]``
-  are views of one flat buffer.
+  are views of one flat buffer. For mini-batches layer 0 is kept unfolded, w^(0) then b^(0):
+  the batch's inputs are then a plain block that ``np.take`` fills straight from X, and
+  z^(1) starts as b^(0), dB^(0) = dL^(1) 1 is one ``gemv``.
 * **The update fused into the gradient product.** ``ger`` computes Wa ← Wa − c dL [a; 1]^T for
   one sample and ``gemm`` with beta = 1 computes Wa ← Wa − c dL^T [A | 1] for a batch: the
   gradient is never stored. Layer k is updated right after w^(k)T dL^(k+1) has been taken with
   the old w^(k), as eq-update, which uses the gradients of the old parameters. The scale
   c = α (α/m for a batch, eq-minibatch) rides on dL^(p): the recursion (eq-dLk) is linear in it.
-* **Samples as rows inside.** The shuffled samples are gathered a chunk at a time (a few
-  hundred, never the whole data) into a row-major (C, s_0 + 1) block in the network's dtype,
-  so a sample or a mini-batch is one contiguous slice. For a batch each product is the
-  transpose of the document's: Z^T = A^T Wa^T, since (AB)^T = B^T A^T.
+* **Gathering, never the whole data.** One sample at a time, the shuffled samples are gathered
+  a chunk at a time (a few hundred at most, about 1/64 of the data) into a row-major
+  (C, s_0 + 1) block [x^T 1] in the network's dtype, so that a sample is one contiguous row.
+  A mini-batch is gathered alone into buffers sized once for the batch size (the last,
+  shorter batch uses the start of them): as columns (s_0, m) from a C-ordered X, as rows
+  (m, s_0) from an F-ordered one, by ``np.take`` with ``out=`` when X has the network's dtype,
+  else through a batch-sized cast. The output layer is kept as rows, Z^T = A^T Wa^T, since
+  (AB)^T = B^T A^T; BLAS's transpose flags absorb every layout.
 * **Kernels.** g, g' and the loss run as the in-place kernels that the Activation and Loss
   objects carry (``Activation.kernel``, ``Loss.kernel``); an object without one is called as is.
 
@@ -41,9 +48,11 @@ from .run import Diverging, chunk_size
 
 
 def _np_gemv(alpha, a, x, beta, y, offx, incx, offy, incy, trans, overwrite_y):
-    np.dot(a.T if trans else a, x, out=y)  # beta = 0 in every call below
-    if alpha != 1.0:
+    if beta == 0.0:
+        np.dot(a.T if trans else a, x, out=y)
         y *= alpha
+    else:  # beta = 1: the bias's update
+        y += alpha * np.dot(a.T if trans else a, x)
     return y
 
 
@@ -149,11 +158,24 @@ class Fast:
         self.flat = np.empty(sum(sizes), dt)
         ends = np.cumsum([0, *sizes])
         self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
+        self.wb = [(w[:, :-1], w[:, -1]) for w in self.Wa]  # views of w^(k) and b^(k)
+        if batch_size > 1:  # layer 0 unfolded, [w^(0) | b^(0)] as w^(0) then b^(0): see _batches
+            self.Wa[0] = self.flat[: s[1] * s[0]].reshape(s[1], s[0])
+            self.wb[0] = self.Wa[0], self.flat[s[1] * s[0] : ends[1]]
         self.WaT = [w.T for w in self.Wa]  # Fortran-order views, what BLAS wants
-        self.C = chunk_size(data, batch_size)
-        self.Xr = np.ones((self.C, s[0] + 1), dt)  # [x; 1] as rows
-        self.Yr = np.zeros((self.C, s[p]), dt)
-        self._bufs = {}
+        if batch_size == 1:  # a chunk of samples as rows [x^T 1]
+            self.C = chunk_size(data, 1)
+            self.Xr = np.ones((self.C, s[0] + 1), dt)
+            self.Yr = np.zeros((self.C, s[p]), dt)
+        else:  # one batch at a time, in buffers sized once (see _work)
+            self._buf, self._bufs, self._r = np.empty(0, dt), {}, None
+            self._ones, self._eye = np.ones(max(batch_size, s[p]), dt), np.eye(s[p], dtype=dt)
+            self._label = np.empty(batch_size, data.T.dtype if data.T.ndim == 1 else np.intp)
+            # the batch is gathered as columns (s_0, r) from a C-ordered X, else as rows (r, s_0)
+            self.rows = not data.X.flags.c_contiguous
+            self.take = (
+                data.X.dtype == dt and (data.X.T if self.rows else data.X).flags.c_contiguous
+            )
         self.vectors = self._vectors() if batch_size == 1 else None
         self.net = net
         self.load(net)
@@ -161,12 +183,12 @@ class Fast:
     # -- parameters in and out ----------------------------------------------------------------
     def load(self, net) -> None:
         self.net = net
-        for k in range(self.p):
-            self.Wa[k][:, :-1], self.Wa[k][:, -1] = net.w[k], net.b[k]
+        for (w, b), nw, nb in zip(self.wb, net.w, net.b, strict=True):
+            w[...], b[...] = nw, nb
 
     def store(self, net) -> None:
-        for k in range(self.p):
-            net.w[k][...], net.b[k][...] = self.Wa[k][:, :-1], self.Wa[k][:, -1]
+        for (w, b), nw, nb in zip(self.wb, net.w, net.b, strict=True):
+            nw[...], nb[...] = w, b
 
     def snapshot(self) -> None:
         return None  # net itself holds the epoch's start until the run stores into it
@@ -183,23 +205,25 @@ class Fast:
 
         Returns (steps taken, sum of their per-sample losses); see :mod:`mlpcore.run`.
         """
-        m, n, C = self.m, order.size, self.C
+        if self.m > 1:
+            return self._batches(data, order, start, stop, alpha, limit, flag, safe)
+        n, C = order.size, self.C
         taken, total = 0, 0.0
-        for lo in range(start * m, min(stop * m, n), C):  # (the Run ignores overflow)
-            hi = min(lo + C, stop * m, n)
+        for lo in range(start, min(stop, n), C):  # (the Run ignores overflow)
+            hi = min(lo + C, stop, n)
             X, Y = self._gather(data, order[lo:hi])
-            run = self._single if m == 1 else self._batch
-            t, v = run(X, Y, alpha, limit, flag, safe, start + taken)
+            t, v = self._single(X, Y, alpha, limit, flag, safe, start + taken)
             taken, total = taken + t, total + v
-            if t < -(-(hi - lo) // m):
+            if t < hi - lo:
                 break
         return taken, total
 
     def _gather(self, data, idx):
+        """Samples ``idx`` as rows [x^T 1] and their targets, for the per-sample loop."""
         r = idx.size
         X = self.Xr[:r]
         X[:, :-1] = data.X.T[idx]  # a chunk's copy, cast to the network's dtype
-        if data.T.ndim == 1 and self.L.labels and self.m == 1:
+        if data.T.ndim == 1 and self.L.labels:
             return X, data.T[idx].tolist()
         Y = self.Yr[:r]
         if data.T.ndim == 1:  # class labels: one-hot rows
@@ -207,7 +231,7 @@ class Fast:
             Y[np.arange(r), data.T[idx]] = 1.0
         else:
             Y[...] = data.T.T[idx]
-        return X, (Y if self.m > 1 else list(Y))
+        return X, list(Y)
 
     def _vectors(self):
         """Work vectors of one sample: z^(k), [a^(k); 1], c dL^(k), c [w | b]^T dL, ..."""
@@ -255,47 +279,87 @@ class Fast:
         return taken, total
 
     def _work(self, r):
-        """Work buffers for a batch of r samples (the last batch may be shorter).
+        """Work arrays for a batch of r <= m samples, views of buffers sized once for m.
 
-        Hidden layers keep the document's layout, one column per sample: Z[k], D[k] (s_k, r)
-        and A[k] (s_k + 1, r) whose last row is ones. The output layer is kept as rows,
-        Z[p], D[p] (r, s_p), like the targets.
+        The gathered batch X (s_0 + 1, r) and the hidden layers keep the document's layout, one
+        column per sample: Z[k] (s_k, r), A[k] and Tf[k] (s_k + 1, r) whose last row is ones
+        (for A) or the bias row (of Tf, unused); D[k] is Tf[k] without it. The output layer is
+        kept as rows, Z[p], D[p] (r, s_p), like the targets Y. Every view of a shorter last batch
+        is the start of the same buffer, so it needs no memory of its own.
         """
-        if r not in self._bufs:
-            s, p, dt = self.s, self.p, self.dt
-            col = [None] + [(s[k], r) for k in range(1, p)] + [(r, s[p])]
-            se = np.empty(r, dt)
-            self._bufs[r] = SimpleNamespace(
-                Z=[None] + [np.empty(c, dt) for c in col[1:]],
-                D=[None] + [np.empty(c, dt) for c in col[1:]],
-                A=[None] + [np.ones((s[k] + 1, r), dt) for k in range(1, p)],
-                Tf=[None] + [np.empty((s[k] + 1, r), dt) for k in range(1, p)],
-                tmp=[None] + [np.empty((s[k], r), dt) for k in range(1, p)],
-                se=se, se_col=se[:, None], lse=np.empty(r, dt),
-                ones_p=np.ones(s[p], dt), ones_r=np.ones(r, dt),
+        w = self._bufs.get(r)
+        if w is None:
+            s, p, m, buf = self.s, self.p, self.m, self._buf
+            hidden = range(1, p)
+            shapes = dict(
+                X=[(r, s[0]) if self.rows else (s[0], r)], Y=[(r, s[p])],
+                tmp=[(max(s[1:p], default=0), r)],
+                Z=[(s[k], r) for k in hidden] + [(r, s[p])],
+                A=[(s[k] + 1, r) for k in hidden], Tf=[(s[k] + 1, r) for k in hidden],
+                D=[(r, s[p])], se=[(r,)], lse=[(r,)],
             )  # fmt: skip
-        return self._bufs[r]
+            total = sum(int(np.prod(sh)) for shs in shapes.values() for sh in shs) * m // r
+            if buf.size < total:  # the first call: one buffer, sized for the full batch
+                buf = self._buf = np.empty(total, self.dt)
+            views, at = {}, 0
+            for name, shape_list in shapes.items():
+                views[name] = []
+                for shape in shape_list:
+                    size = int(np.prod(shape))
+                    views[name].append(buf[at : at + size].reshape(shape))
+                    at += size * m // r  # where the full batch's arrays start
+            Z, D, Tf = [None, *views["Z"]], [None] * p + views["D"], [None, *views["Tf"]]
+            for k in hidden:
+                D[k] = Tf[k][:-1]  # g'(z) ⊙ (w^T dL) is written over w^T dL (contiguous rows)
+            w = self._bufs[r] = SimpleNamespace(
+                X=views["X"][0], Y=views["Y"][0], Z=Z, D=D, Tf=Tf, A=[None, *views["A"]],
+                tmp=[None] + [views["tmp"][0].reshape(-1)[: s[k] * r].reshape(s[k], r)
+                              for k in hidden],
+                se=views["se"][0], se_col=views["se"][0][:, None], lse=views["lse"][0],
+                ones_p=self._ones[: s[p]], ones_r=self._ones[:r], label=self._label[:r],
+            )  # fmt: skip
+        if self._r != r:  # the ones rows of the bias, where this r's views have them
+            self._r = r
+            for a in w.A[1:]:
+                a[-1] = 1.0
+        return w
 
-    def _batch(self, X, Y, alpha, limit, flag, safe, j0):
+    def _batches(self, data, order, start, stop, alpha, limit, flag, safe):
+        """Steps start..stop-1 of mini-batches: each batch gathered, then one step."""
         p, m, WaT, flat = self.p, self.m, self.WaT, self.flat
-        gemm, act, gp, batch = self.blas.gemm, self.act, self.gp, self.L.batch
+        gemm, gemv, act, gp, batch = self.blas.gemm, self.blas.gemv, self.act, self.gp, self.L.batch
+        X, T, take, labels, eye = data.X, data.T, self.take, data.T.ndim == 1, self._eye
+        xt = int(self.rows)  # the batch as rows: X^T in BLAS's terms
+        Xs = X.T if xt else X
+        b0 = self.wb[0][1]
+        b0v, dr = (b0[None, :], 1) if p == 1 else (b0[:, None], 0)  # dL^(p) is stored as rows
         last = p - 1  # the layer whose product gives the output rows
         scratch = np.empty_like(flat) if safe else None
         taken, total = 0, 0.0
-        for lo in range(0, X.shape[0], m):
+        for j in range(start, stop):
             if flag[0]:
                 break
-            X0, Yb = X[lo : lo + m], Y[lo : lo + m]
-            r = X0.shape[0]
+            idx = order[j * m : (j + 1) * m]
+            r = idx.size
             w = self._work(r)
-            Z, A, D, Tf = w.Z, w.A, w.D, w.Tf
+            Z, A, D, Tf, Xb, Yb = w.Z, w.A, w.D, w.Tf, w.X, w.Y
+            if take:  # the batch's columns or rows, straight into the buffer
+                Xs.take(idx, 1 - xt, Xb, "clip")
+            else:  # (a batch-sized temporary: another dtype, or a strided X)
+                Xb[...] = Xs[idx] if xt else X[:, idx]
+            if labels:  # one-hot rows: rows of the identity
+                T.take(idx, 0, w.label, "clip")
+                eye.take(w.label, 0, Yb, "clip")
+            else:
+                Yb[...] = T[:, idx].T
             if safe:
                 np.copyto(scratch, flat)
             # forward (eq-forward) for every sample at once; gemm takes Fortran-order views
+            np.copyto(Z[1], b0v)  # z^(1) = b^(0) + w^(0) a^(0)
             if p == 1:
-                gemm(1.0, WaT[0], X0.T, 0.0, Z[1].T, 1, 0, 1)
+                gemm(1.0, WaT[0], Xb.T, 1.0, Z[1].T, 1, 1 - xt, 1)
             else:
-                gemm(1.0, X0.T, WaT[0], 0.0, Z[1].T, 1, 0, 1)
+                gemm(1.0, Xb.T, WaT[0], 1.0, Z[1].T, xt, 0, 1)
             for k in range(1, p):
                 act(Z[k], A[k][:-1])
                 if k < last:
@@ -304,15 +368,16 @@ class Fast:
                     gemm(1.0, WaT[k], A[k].T, 0.0, Z[k + 1].T, 1, 1, 1)
             value = batch(Z[p], Yb, D[p], w)  # dL^(p) of each sample, as rows (eq-dLp)
             if not value / r <= limit:
-                raise Diverging(j0 + taken, value / r)
+                raise Diverging(j, value / r)
             c = alpha / r  # the mean gradient (eq-minibatch)
             for k in range(p - 1, 0, -1):  # eq-dLk, the update of layer k fused in (beta = 1)
                 rows = int(k == last)  # dL^(p) is stored as rows
                 gemm(c, D[k + 1].T, WaT[k], 0.0, Tf[k].T, rows, 1, 1)  # c w^(k)T dL^(k+1)
                 gemm(-c, A[k].T, D[k + 1].T, 1.0, WaT[k], 1, rows, 1)  # Wa −= c dL [A; 1]^T
-                gp(Tf[k][:-1], Z[k], A[k][:-1], D[k], w.tmp[k])
+                gp(D[k], Z[k], A[k][:-1], D[k], w.tmp[k])
                 c = 1.0
-            gemm(-c, X0.T, D[1].T, 1.0, WaT[0], 0, int(p == 1), 1)  # Wa^(0) −= c dL [X; 1]^T
+            gemm(-c, Xb.T, D[1].T, 1.0, WaT[0], 1 - xt, dr, 1)  # w^(0) −= c dL^(1) X^T
+            gemv(-c, D[1].T, w.ones_r, 1.0, b0, 0, 1, 0, 1, 1 - dr, 1)  # b^(0) −= c Σ dL^(1)
             if safe and not np.isfinite(flat).all():
                 flat[...] = scratch
                 break

@@ -16,7 +16,7 @@ built as ``Backend(net, loss, batch_size, data)`` and offers:
 ``data`` has ``X`` (s_0, n) of any float dtype and memory order, ``n``, and ``T``: class labels
 (n,) or targets (s_p, n). No backend copies the whole of it.
 
-(About 240 lines: the History that a run fills and the DivergenceError that it raises live here
+(About 280 lines: the History that a run fills and the DivergenceError that it raises live here
 with it, so that the backends need nothing from :mod:`mlpcore.train`.)
 """
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -47,8 +48,10 @@ class History:
     With ``epoch_loss="running"`` (sgd's default) ``loss[e]`` is the mean, over the samples of
     epoch e, of the loss that each step computed on its batch just before it moved (as
     scikit-learn's ``loss_curve_``): free, but it lags the parameters by up to an epoch and is
-    noisy. ``loss[0]`` is the mean loss of the first min(n, 256) samples of epoch 1's order
-    before any step (all of them, the exact figure, when n <= 256). With ``"exact"``,
+    noisy. ``loss[0]`` is the loss before any step: with ``batch_size=1`` the mean over the first
+    min(n, 256) samples of epoch 1's order (all of them, the exact figure, when n <= 256); with
+    a mini-batch, the mean over the first batch, which the first step computes anyway. With
+    ``"exact"``,
     ``loss[e]`` is the mean of L̃_0 over the whole training set after e epochs (eq-objective),
     which costs one forward pass over the data per epoch.
     """
@@ -162,11 +165,25 @@ class Run:
         else:
             raise KeyboardInterrupt
 
-    def start(self, order, loss_limit) -> float:
-        """Record loss[0] (see :class:`History`), build the backend, return the loss limit."""
-        exact = self.history.epoch_loss == "exact"
-        idx = order if exact else order[:256]
-        value = mean_loss_of(self.net, self.data, self.loss, idx, self.chunk)
+    def start(self, order, loss_limit: float | None, epochs: int = 1) -> None:
+        """Build the backend and set ``self.limit``; record loss[0] (see :class:`History`).
+
+        For a mini-batch, loss[0] is the first batch's loss, which the first step computes
+        anyway before it moves anything: loss[0] and the default limit are taken from it then,
+        at no cost.
+        """
+        self.limit, m = loss_limit, self.history.batch_size
+        count = min(order.size, 256 if m == 1 else m)
+        self.first = (
+            epochs > 0 and self.history.epoch_loss != "exact" and (m > 1 or order.size == 1)
+        )
+        if not self.first:  # before the backend's buffers exist: the two peaks do not add up
+            idx = order if self.history.epoch_loss == "exact" else order[:count]
+            self._initial(mean_loss_of(self.net, self.data, self.loss, idx, self.chunk))
+        self.backend = self.Backend(self.net, self.loss, self.history.batch_size, self.data)
+
+    def _initial(self, value: float) -> None:
+        """loss[0]; the default limit, 1e3 × max(loss[0], 1)."""
         if not math.isfinite(value):
             raise ValueError(
                 "the loss of the network before training is not finite on this data: the values "
@@ -174,8 +191,24 @@ class Run:
                 f"the network's {self.net.dtype} products; scale the data"
             )
         self.history.loss.append(value)
-        self.backend = self.Backend(self.net, self.loss, self.history.batch_size, self.data)
-        return loss_limit if loss_limit is not None else 1e3 * max(value, 1.0)
+        if self.limit is None:
+            self.limit = 1e3 * max(value, 1.0)
+
+    def _first_step(self, order, alpha: float) -> tuple[int, float]:
+        """Step 0 of epoch 1, whose batch loss is loss[0] (see :meth:`start`)."""
+        self.first, r = False, min(self.history.batch_size, order.size)
+        limit = self.limit if self.limit is not None else sys.float_info.max  # inf, NaN: no
+        try:
+            taken, total = self.backend.steps(self.data, order, 0, 1, alpha, limit, self.flag)
+        except Diverging as exc:
+            if self.limit is None:
+                self._initial(math.inf)  # raises: not finite
+            self.history.loss.append(exc.value)  # above the caller's loss_limit
+            raise
+        if not taken:  # a Ctrl-C before it: the same samples, the plain way
+            total = r * mean_loss_of(self.net, self.data, self.loss, order[:r], self.chunk)
+        self._initial(total / r)
+        return taken, total if taken else 0.0
 
     def epochs(self, epochs: int):
         """Epoch numbers 1..epochs; a Ctrl-C between two epochs stops here."""
@@ -188,12 +221,16 @@ class Run:
                 self.bar.update(1)
                 self.bar.set_postfix(loss=f"{self.history.loss[-1]:.4g}")
 
-    def steps(self, order, alpha: float, limit: float) -> float:
+    def steps(self, order, alpha: float) -> float:
         """Every step of one epoch (eq-update); returns the running mean of their losses."""
         backend, history, m = self.backend, self.history, self.history.batch_size
         count, snapshot, done, total = -(-order.size // m), backend.snapshot(), 0, 0.0
         steps0 = history.steps
         try:
+            if self.first:
+                done, total = self._first_step(order, alpha)
+                history.steps = steps0 + done
+            limit = self.limit
             while done < count:
                 taken, value = backend.steps(self.data, order, done, count, alpha, limit, self.flag)
                 done, total, history.steps = done + taken, total + value, steps0 + done + taken
@@ -204,7 +241,9 @@ class Run:
         except Diverging as exc:
             kept = self._replay(snapshot, order, exc.step, alpha)
             history.steps = steps0 + kept
-            raise DivergenceError(alpha, self.epoch, kept * m, exc.value, history, limit) from None
+            raise DivergenceError(
+                alpha, self.epoch, kept * m, exc.value, history, self.limit
+            ) from None
         except KeyboardInterrupt:
             if not backend.finite():
                 history.steps = steps0 + self._replay(snapshot, order, done, alpha)

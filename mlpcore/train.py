@@ -203,13 +203,13 @@ def sgd(
     data = _training_data(net, X, Y, loss, layout, for_sgd=True)
     rng = check_seed(seed)
     with Run(Backend, net, data, loss, history, progress) as run:
-        order = rng.permutation(data.n) if shuffle else np.arange(data.n)
-        limit = run.start(order, limit)
+        order = rng.permutation(data.n) if shuffle else np.arange(data.n)  # intp: np.take's own
+        run.start(order, limit, epochs)  # loss[0], the loss limit
         for epoch in run.epochs(epochs):
-            running = run.steps(order, alpha, limit)  # every step of the epoch (eq-update)
+            running = run.steps(order, alpha)  # every step of the epoch (eq-update)
             history.loss.append(running if epoch_loss == "running" else run.exact_loss(order))
-            if not history.loss[-1] <= limit:
-                raise DivergenceError(alpha, epoch, data.n, history.loss[-1], history, limit)
+            if not history.loss[-1] <= run.limit:
+                raise DivergenceError(alpha, epoch, data.n, history.loss[-1], history, run.limit)
             if callback is not None:
                 run.callback(callback)
             if shuffle:  # = rng.permutation(n), in place: sorted, order is arange(n) again

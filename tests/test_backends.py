@@ -257,3 +257,21 @@ def test_a_handler_that_does_not_raise_lets_training_go_on():
         signal.signal(signal.SIGINT, previous)
     assert seen == [signal.SIGINT]  # called once, at a step boundary
     assert not history.interrupted and history.epochs == 2 and history.steps == 60
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("s", [(3, 4), (3, 5, 4)], ids=lambda s: f"p{len(s) - 1}")
+@pytest.mark.parametrize("labels", [True, False])
+def test_every_memory_order_and_dtype_of_x_takes_the_plain_steps(backend, order, dtype, s, labels):
+    """The batch is gathered as columns from a C-ordered X, as rows from an F-ordered one, and
+    through a cast from another dtype: the same steps each time."""
+    X, Y = problem(s, "softmax_cross_entropy", n=11)
+    X = np.asarray(X, dtype=dtype, order=order)
+    Y = np.argmax(Y, axis=0) if labels else Y
+    net, ref = mlpcore.Network(s, g="tanh", seed=1), mlpcore.Network(s, g="tanh", seed=1)
+    kw = dict(alpha=0.05, batch_size=4)
+    train(backend, net, X, Y, "softmax_cross_entropy", **kw)
+    train("plain", ref, X.astype(np.float64, order="C"), Y, "softmax_cross_entropy", **kw)
+    assert max_diff(net, ref) < 1e-12

@@ -191,8 +191,12 @@ def test_running_history_is_the_mean_of_the_losses_before_each_step(batch_size):
     assert history.epoch_loss == "running" and len(history.loss) == 4
     rng = np.random.default_rng(1)
     order = rng.permutation(X.shape[1])
-    # loss[0]: the mean loss before training (n <= 256: over every sample)
-    assert history.loss[0] == pytest.approx(0.5 * np.sum((ref(X) - Y) ** 2) / 20, rel=1e-12)
+    # loss[0]: the mean loss before training, over every sample (n <= 256) for batch_size 1,
+    # over the first batch for a mini-batch
+    first = order[:batch_size] if batch_size > 1 else order
+    assert history.loss[0] == pytest.approx(
+        0.5 * np.sum((ref(X[:, first]) - Y[:, first]) ** 2) / first.size, rel=1e-12
+    )
     for e in range(1, 4):
         seen = []  # each step's loss on its batch, before it moves: the sum over the batch
         for lo in range(0, 20, batch_size):
@@ -395,3 +399,47 @@ def test_digits_reach_97_percent():
     print(f"digits 64-32-10 tanh, 20 epochs: test accuracy {accuracy:.4f} in {seconds:.2f} s")
     assert history.loss[-1] < 0.1 * history.loss[0]
     assert accuracy >= 0.97
+
+
+# -- a batch that holds loss[0]'s samples: the first step measures it ----------------------------
+
+
+@pytest.mark.parametrize("backend", ["fast", "plain"])
+@pytest.mark.parametrize("batch_size", [20, 32])  # the whole data (n = 20) in one batch
+def test_loss0_of_a_whole_batch_is_the_first_steps_loss(backend, batch_size):
+    X, Y = xor_problem()
+    X, Y = X[:, :20], Y[:, :20]
+    net = m.Network((2, 8, 1), g="tanh", seed=0)
+    ref = net.copy()
+    history = m.sgd(net, X, Y, "squared_error", 0.1, epochs=2, batch_size=batch_size,
+                    progress=False, backend=backend)  # fmt: skip
+    assert history.loss[0] == pytest.approx(m.mean_loss(ref, X, Y, "squared_error"), rel=1e-12)
+    for e in (1, 2):  # one step per epoch: its loss is the epoch's running loss
+        assert history.loss[e] == pytest.approx(m.mean_loss(ref, X, Y, "squared_error"), 1e-12)
+        textbook_step(ref, X, Y, "squared_error", 0.1)
+    assert_same_parameters(net, ref)
+    assert history.steps == 2
+
+
+@pytest.mark.parametrize("backend", ["fast", "plain"])
+def test_a_whole_batch_above_the_limit_or_not_finite_moves_nothing(backend):
+    X, Y = xor_problem()
+    net = m.Network((2, 8, 1), g="tanh", seed=0)
+    start = net.copy()
+    kw = dict(batch_size=64, progress=False, backend=backend)
+    with pytest.raises(m.DivergenceError, match="alpha=0.1 in epoch 1") as info:
+        m.sgd(net, X, Y, "squared_error", 0.1, loss_limit=1e-9, **kw)
+    assert info.value.step == 0 and info.value.history.loss[0] > 1e-9
+    assert_identical(net, start)
+    with pytest.raises(ValueError, match="before training is not finite"):
+        m.sgd(net, X, np.full_like(Y, 1e300), "squared_error", 0.1, **kw)
+    assert_identical(net, start)
+
+
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_zero_epochs_still_report_the_loss_before_training(batch_size):
+    X, Y = xor_problem()
+    net = m.Network((2, 8, 1), g="tanh", seed=0)
+    history = m.sgd(net, X, Y, "squared_error", 0.1, epochs=0, batch_size=batch_size,
+                    progress=False)  # fmt: skip
+    assert len(history.loss) == 1 and history.epochs == 0 and history.steps == 0
