@@ -229,4 +229,4 @@ class Torch:
 
 
 PEERS = {"floor": Floor, "mlpcore.sgd": Sgd, "scikit-learn": Sklearn, "PyTorch": Torch}
-PEERS["numpy floor"] = NumpyFloor  # not timed by default: --peers="numpy floor,..." adds it
+PEERS["numpy floor"] = NumpyFloor  # issue 12's floor: the products through np.matmul

@@ -114,7 +114,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="2 rounds, small data: a smoke run")
     ap.add_argument("--only", default="", help="workloads whose name starts so (e.g. B)")
-    ap.add_argument("--peers", default="scikit-learn,PyTorch", help="besides floor and sgd")
+    ap.add_argument(
+        "--peers", default="numpy floor,scikit-learn,PyTorch", help="besides floor and sgd"
+    )
     ap.add_argument("--rounds", type=int, default=0, help="timed rounds (default 20, 10 on B)")
     ap.add_argument("--memory", choices=["all", "digits", "none"], default="all")
     ap.add_argument("--out", help="default bench/results.json (results-quick.json if --quick)")
