@@ -51,9 +51,8 @@ class History:
     noisy. ``loss[0]`` is the loss before any step: with ``batch_size=1`` the mean over the first
     min(n, 256) samples of epoch 1's order (all of them, the exact figure, when n <= 256); with
     a mini-batch, the mean over the first batch, which the first step computes anyway. With
-    ``"exact"``,
-    ``loss[e]`` is the mean of L̃_0 over the whole training set after e epochs (eq-objective),
-    which costs one forward pass over the data per epoch.
+    ``"exact"``, ``loss[e]`` is the mean of L̃_0 over the whole training set after e epochs
+    (eq-objective), which costs one forward pass over the data per epoch.
     """
 
     loss: list = field(default_factory=list)
