@@ -135,20 +135,25 @@ FIGURE_TEXT = """async () => {
         const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
         const box = (svg.getAttribute('viewBox') || '').split(/[ ,]+/).map(Number);
         const rect = img.getBoundingClientRect();
+        // The picture itself: without the padding and border the theme adds in dark mode.
+        const st = getComputedStyle(img);
+        const frame = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+            .reduce((sum, key) => sum + parseFloat(st[key]), 0);
+        const shown = rect.width - frame;
         const pt = parseFloat(svg.getAttribute('data-smallest-font-pt'));
         const cell = img.closest('div.cell');
-        out.push({src: name, svg: true, body: body, width: Math.round(rect.width),
+        out.push({src: name, svg: true, body: body, width: Math.round(shown),
                   natural: img.naturalWidth, top: rect.top, bottom: rect.bottom,
                   cell: cells.indexOf(cell),
                   panels: !!(cell && cell.classList.contains('tag_panels')),
-                  smallest: Number.isFinite(pt) ? pt * rect.width / box[2] : null});
+                  smallest: Number.isFinite(pt) ? pt * shown / box[2] : null});
     }
     return out;
 }"""
 
 
-def measure_figures(browser, site: str, page_path: str, width: int) -> list[dict]:
-    context, page, _ = open_page(browser, site, page_path, width)
+def measure_figures(browser, site: str, page_path: str, width: int, dark=False) -> list[dict]:
+    context, page, _ = open_page(browser, site, page_path, width, dark=dark)
     try:
         page.wait_for_load_state("networkidle", timeout=120_000)
         page.wait_for_function(
@@ -290,10 +295,14 @@ def test_bad_alt_text_is_caught():
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "width, dark",
+    [(DESKTOP, False), (PHONE, False), (PHONE, True)],
+    ids=["desktop", "phone", "phone-dark"],  # dark mode frames each figure: a little less room
+)
 @pytest.mark.parametrize("page_path", LESSONS or ["(book not built)"])
-def test_figure_text_is_at_least_80_percent_of_body_text(site, browser, page_path, width):
-    figures = measure_figures(browser, site, page_path, width)
+def test_figure_text_is_at_least_80_percent_of_body_text(site, browser, page_path, width, dark):
+    figures = measure_figures(browser, site, page_path, width, dark)
     unmeasured = [f["src"] for f in figures if not f["svg"] or f["smallest"] is None]
     assert not unmeasured, f"figures with no record of their smallest text: {unmeasured}"
     small = [f for f in figures if f["smallest"] < MIN_FIGURE_TEXT * f["body"]]
@@ -361,11 +370,12 @@ def report() -> None:
                 f"{len(clipped(narrow))} (with cue {cue})"
             )
         for page_path in LESSONS:
-            for width in (DESKTOP, PHONE):
-                figures = [f for f in measure_figures(browser, site, page_path, width) if f["svg"]]
-                sizes = [f["smallest"] for f in figures if f["smallest"] is not None]
+            for width, dark in ((DESKTOP, False), (PHONE, False), (PHONE, True)):
+                found = measure_figures(browser, site, page_path, width, dark)
+                sizes = [f["smallest"] for f in found if f["svg"] and f["smallest"] is not None]
                 smallest = f"{min(sizes):.1f} px" if sizes else "-"
-                print(f"{page_path} at {width}: {len(figures)} figures, smallest text {smallest}")
+                mode = "dark" if dark else "light"
+                print(f"{page_path} at {width} ({mode}): {len(found)} figures, smallest {smallest}")
         for page_path in PAGES:
             print(page_path, page_weight(browser, site, page_path))
         if AXE.is_file():

@@ -20,15 +20,16 @@ import io
 import re
 from html import escape
 
-# Text of a figure is at least MIN_FONT_PT. A figure is drawn at most about 3.9 in wide (a
-# panel), or it is split into panels that stack on a phone: the book's phone column is
-# PHONE_COLUMN_PX wide at a 390 px viewport, with BODY_PX body text, and a figure wider than the
-# column is scaled down to it. At 10.5 pt (14 px) and 3.9 in (374 px), the text keeps
-# 14 * 358 / 374 = 13.4 px there, above 80 % of the body text (12.8 px); on a desktop the figure
-# is shown at its own size, 14 px. See phone_text_px.
+# Text of a figure is at least MIN_FONT_PT, and a figure is drawn at most about 3.6 in wide (a
+# panel), or it is split into panels that stack on a phone. On a phone (390 px viewport) the
+# book's column is 358 px, and in dark mode the theme frames each picture with 8 px of padding:
+# PHONE_COLUMN_PX = 342 px is what is left for the picture, which is scaled down to it when
+# wider. So at 10.5 pt (14 px), a figure at most 342 * 14 / 12.8 = 374 px (3.9 in) wide keeps its
+# text at 80 % of the BODY_PX body text (12.8 px) or more; on a desktop the figure is shown at its
+# own size, 14 px. See phone_text_px.
 MIN_FONT_PT = 10.5
 BODY_PX = 16
-PHONE_COLUMN_PX = 358
+PHONE_COLUMN_PX = 342
 _SVG_STYLE = {"svg.fonttype": "none", "svg.hashsalt": "mlpcore"}
 # Every size of text matplotlib picks by itself, at MIN_FONT_PT or above. Importing this module
 # sets them (the lessons draw with plt.subplots as well as with the helpers below).

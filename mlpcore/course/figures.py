@@ -1,9 +1,9 @@
 """Figures for the lessons: the network diagram of section 1, loss curves, decision boundaries.
 
-Every figure a lesson shows goes through :func:`show` (from
+Every figure a lesson shows goes through ``show`` (from
 :mod:`mlpcore.course.figure_output`, re-exported here with the sizes that keep figures legible):
 an SVG whose text stays text and which carries a description made from the data. Each figure
-is drawn a phone's width or less (about 3.75 in with 10.5 pt text), so that a figure of several
+is drawn a phone's width or less (about 3.6 in with 10.5 pt text), so that a figure of several
 panels is several figures, side by side on a desktop and stacked on a phone.
 
 This module imports matplotlib; the core modules never import it. About 200 lines:
@@ -85,7 +85,7 @@ def draw_network(
     labels : write the layer captions and the arrays w^(k), b^(k) between layers
     max_nodes : a wider layer is drawn with its first and last neurons and an ellipsis
     title : the axes title
-    figsize : size of the new figure when ``ax`` is None; by default about 3.75 in wide, so that
+    figsize : size of the new figure when ``ax`` is None; by default about 3.6 in wide, so that
         the diagram fits a phone's column at its own size (``PHONE_COLUMN_PX``)
     highlight : keyword only; k in 0..p-1, or a collection of such k: draw the edges of those
         w^(k) strongly and all others faintly
@@ -101,14 +101,14 @@ def draw_network(
     Returns
     -------
     matplotlib.figure.Figure
-        the figure, with its description recorded (:func:`describe`)
+        the figure, with its description recorded (:func:`mlpcore.course.figure_output.describe`)
     """
     import matplotlib.pyplot as plt
 
     layout = network_layout(s, max_nodes)
     if figsize is None:
         figsize = (
-            min(3.75, 0.95 * (layout.p + 1)),
+            min(3.6, 0.95 * (layout.p + 1)),
             (2.4 if labels else 1.2) + 0.55 * layout.tallest,
         )
     new = ax is None

@@ -177,7 +177,7 @@ def draw_labels(ax, layout: Layout) -> None:
         ax.text(
             k + 0.5,
             1.07,
-            rf"$w^{{({k})}} \in \mathbb{{R}}^{{{s[k + 1]} \times {s[k]}}}$"
+            rf"$w^{{({k})}}\!\in\!\mathbb{{R}}^{{{s[k + 1]}\times{s[k]}}}$"
             "\n"
             rf"$b^{{({k})}} \in \mathbb{{R}}^{{{s[k + 1]}}}$",
             ha="center",

@@ -86,7 +86,7 @@ def _draw(ax, run: Run, panel: str, ylim=None, labels=True) -> None:
 
 # Each panel as its own figure (inches): loss and boundary fit side by side in the book's
 # 688 px column, and each fits a phone's 358 px column with its text at 10.5 pt or more.
-_SIZE = {"loss": (3.4, 3.2), "boundary": (3.2, 3.4), "network": (3.7, 5.2)}
+_SIZE = {"loss": (3.4, 3.2), "boundary": (3.2, 3.4), "network": (3.6, 5.2)}
 
 
 def panel_figure(run: Run, panel: str, ylim=None, labels=True):
