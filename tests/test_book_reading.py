@@ -354,9 +354,24 @@ def test_axe_finds_no_serious_violation(site, browser, page_path, dark):
     assert not found, f"{page_path} ({'dark' if dark else 'light'}): {found}"
 
 
-def report() -> None:
-    """Print every measurement (python tests/test_book_reading.py)."""
+def report_figures(browser, site: str) -> None:
+    """The smallest figure text of each lesson, in px, as the page shows it."""
+    for page_path in LESSONS:
+        for width, dark in ((DESKTOP, False), (PHONE, False), (PHONE, True)):
+            found = measure_figures(browser, site, page_path, width, dark)
+            sizes = [f["smallest"] for f in found if f["svg"] and f["smallest"] is not None]
+            smallest = f"{min(sizes):.1f} px" if sizes else "-"
+            mode = "dark" if dark else "light"
+            print(f"{page_path} at {width} ({mode}): {len(found)} figures, smallest {smallest}")
+
+
+def report(only_figures: bool = False) -> None:
+    """Print every measurement (python tests/test_book_reading.py), or only the figures'
+    (python tests/test_book_reading.py figures)."""
     with serve_directory(HTML) as site, chromium_browser() as browser:
+        if only_figures:
+            report_figures(browser, site)
+            return
         for page_path in PAGES:
             context, page, _ = open_page(browser, site, page_path, DESKTOP)
             wide = measure_equations(page)
@@ -369,13 +384,7 @@ def report() -> None:
                 f"{len(clipped(wide))} {[e['id'] for e in clipped(wide)]}, at {PHONE}: "
                 f"{len(clipped(narrow))} (with cue {cue})"
             )
-        for page_path in LESSONS:
-            for width, dark in ((DESKTOP, False), (PHONE, False), (PHONE, True)):
-                found = measure_figures(browser, site, page_path, width, dark)
-                sizes = [f["smallest"] for f in found if f["svg"] and f["smallest"] is not None]
-                smallest = f"{min(sizes):.1f} px" if sizes else "-"
-                mode = "dark" if dark else "light"
-                print(f"{page_path} at {width} ({mode}): {len(found)} figures, smallest {smallest}")
+        report_figures(browser, site)
         for page_path in PAGES:
             print(page_path, page_weight(browser, site, page_path))
         if AXE.is_file():
@@ -388,4 +397,4 @@ def report() -> None:
 
 
 if __name__ == "__main__":
-    report()
+    report(only_figures=sys.argv[1:] == ["figures"])
