@@ -50,9 +50,10 @@ def figure(
     if unknown or not panels:
         raise ValueError(f"panels must be some of {tuple(_WIDTH)}, got {tuple(panels)}")
     ratios = [_WIDTH[panel] for panel in panels]
-    fig = Figure(figsize=(width * sum(ratios), 3.6))
+    # The network panel: its captions and colour bar (under it) need the height of its own figure.
+    fig = Figure(figsize=(width * sum(ratios), _SIZE["network"][1] if "network" in panels else 3.6))
     fig.subplots_adjust(
-        left=0.8 / (width * sum(ratios)), right=0.99, bottom=0.14, top=0.86, wspace=0.12
+        left=0.8 / (width * sum(ratios)), right=0.99, bottom=0.1, top=0.88, wspace=0.12
     )
     axes = fig.subplots(1, len(panels), squeeze=False, width_ratios=ratios)[0]
     for ax, panel in zip(axes, panels, strict=True):
