@@ -3,7 +3,8 @@ readable type, light pages, and no serious accessibility violations (axe-core).
 
 Needs the built book (`make book`). Each check is a function returning plain data, so that
 `python tests/test_book_reading.py` can print the measurements the issue asks for (clipped
-equations per width, page weights, DOMContentLoaded, axe counts, smallest figure text).
+equations per width, smallest figure text per lesson and width, page weights,
+DOMContentLoaded, axe counts).
 """
 
 from __future__ import annotations
@@ -121,9 +122,11 @@ def bad_alt(img: dict) -> str | None:
 
 # The smallest text of each SVG figure of the article, in CSS px at the width the page shows it:
 # mlpcore.course.figures.show records matplotlib's smallest font size (pt, the SVG's user unit)
-# as data-smallest-font-pt; the displayed width over the viewBox width scales it to px.
+# as data-smallest-font-pt; the displayed width over the viewBox width scales it to px. Also
+# where each figure sits, to check that panels stack on a phone and that no figure is enlarged.
 FIGURE_TEXT = """async () => {
     const body = parseFloat(getComputedStyle(document.querySelector('article p')).fontSize);
+    const cells = Array.from(document.querySelectorAll('article div.cell'));
     const out = [];
     for (const img of document.querySelectorAll('article img')) {
         const name = img.src.split('/').pop();
@@ -131,13 +134,45 @@ FIGURE_TEXT = """async () => {
         const text = await (await fetch(img.src)).text();
         const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
         const box = (svg.getAttribute('viewBox') || '').split(/[ ,]+/).map(Number);
-        const shown = img.getBoundingClientRect().width;
+        const rect = img.getBoundingClientRect();
+        // The picture itself: without the padding and border the theme adds in dark mode.
+        const st = getComputedStyle(img);
+        const frame = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth']
+            .reduce((sum, key) => sum + parseFloat(st[key]), 0);
+        const shown = rect.width - frame;
         const pt = parseFloat(svg.getAttribute('data-smallest-font-pt'));
+        const cell = img.closest('div.cell');
         out.push({src: name, svg: true, body: body, width: Math.round(shown),
+                  natural: img.naturalWidth, top: rect.top, bottom: rect.bottom,
+                  cell: cells.indexOf(cell),
+                  panels: !!(cell && cell.classList.contains('tag_panels')),
                   smallest: Number.isFinite(pt) ? pt * shown / box[2] : null});
     }
     return out;
 }"""
+
+
+def measure_figures(browser, site: str, page_path: str, width: int, dark=False) -> list[dict]:
+    context, page, _ = open_page(browser, site, page_path, width, dark=dark)
+    try:
+        page.wait_for_load_state("networkidle", timeout=120_000)
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('article img')).every(i => i.complete)",
+            timeout=120_000,
+        )
+        return page.evaluate(FIGURE_TEXT)
+    finally:
+        context.close()
+
+
+def side_by_side(figures: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of figures of one cell that share a row (their heights overlap)."""
+    pairs = []
+    for n, a in enumerate(figures):
+        for b in figures[n + 1 :]:
+            if a["cell"] == b["cell"] and a["top"] < b["bottom"] - 1 and b["top"] < a["bottom"] - 1:
+                pairs.append((a["src"], b["src"]))
+    return pairs
 
 
 def open_page(browser, site: str, page_path: str, width: int, dark: bool = False):
@@ -203,20 +238,6 @@ def axe_violations(browser, site: str, page_path: str, dark: bool) -> list[dict]
     ]
 
 
-# The playground's flip-book is embedded widget state (1.2 MB of frames, and the 3.6 MB widget
-# manager that draws it); a page of its own, in JavaScript, replaces it (issue 14, another branch).
-FLIPBOOK = "notebooks/08_playground.html"
-
-
-def _pending_flipbook(pages: list[str]) -> list:
-    return [
-        pytest.param(p, marks=pytest.mark.xfail(reason="the widget flip-book", strict=False))
-        if p == FLIPBOOK
-        else p
-        for p in pages
-    ]
-
-
 # The tests.
 
 
@@ -274,23 +295,36 @@ def test_bad_alt_text_is_caught():
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize("page_path", _pending_flipbook(LESSONS) or ["(book not built)"])
-def test_figure_text_is_at_least_80_percent_of_body_text(site, browser, page_path):
-    context, page, _ = open_page(browser, site, page_path, DESKTOP)
-    try:
-        page.wait_for_load_state("networkidle", timeout=120_000)
-        figures = page.evaluate(FIGURE_TEXT)
-    finally:
-        context.close()
+@pytest.mark.parametrize(
+    "width, dark",
+    [(DESKTOP, False), (PHONE, False), (PHONE, True)],
+    ids=["desktop", "phone", "phone-dark"],  # dark mode frames each figure: a little less room
+)
+@pytest.mark.parametrize("page_path", LESSONS or ["(book not built)"])
+def test_figure_text_is_at_least_80_percent_of_body_text(site, browser, page_path, width, dark):
+    figures = measure_figures(browser, site, page_path, width, dark)
     unmeasured = [f["src"] for f in figures if not f["svg"] or f["smallest"] is None]
     assert not unmeasured, f"figures with no record of their smallest text: {unmeasured}"
     small = [f for f in figures if f["smallest"] < MIN_FIGURE_TEXT * f["body"]]
-    assert not small, f"figure text below {MIN_FIGURE_TEXT:.0%} of the body text: {small}"
+    assert not small, f"at {width} px, figure text below {MIN_FIGURE_TEXT:.0%} of the body: {small}"
+    # Shown at their own size or smaller: the column never enlarges a figure.
+    enlarged = [f for f in figures if f["width"] > f["natural"] + 1]
+    assert not enlarged, f"at {width} px, figures enlarged beyond their own size: {enlarged}"
+    if width == PHONE:  # the panels of a figure stack, one under the other
+        assert not side_by_side(figures), f"side by side on a phone: {side_by_side(figures)}"
+
+
+def test_side_by_side_is_caught():
+    a = {"src": "a", "cell": 1, "top": 0, "bottom": 100}
+    b = {"src": "b", "cell": 1, "top": 10, "bottom": 90}
+    assert side_by_side([a, b]) == [("a", "b")]
+    assert side_by_side([a, {**b, "top": 100, "bottom": 200}]) == []
+    assert side_by_side([a, {**b, "cell": 2}]) == []
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize("page_path", _pending_flipbook(LESSONS) or ["(book not built)"])
+@pytest.mark.parametrize("page_path", LESSONS or ["(book not built)"])
 def test_a_lesson_loads_at_most_1_5_MB_before_its_images(site, browser, page_path):
     weight = page_weight(browser, site, page_path)
     print(f"{page_path}: {weight}")
@@ -320,9 +354,24 @@ def test_axe_finds_no_serious_violation(site, browser, page_path, dark):
     assert not found, f"{page_path} ({'dark' if dark else 'light'}): {found}"
 
 
-def report() -> None:
-    """Print every measurement (python tests/test_book_reading.py)."""
+def report_figures(browser, site: str) -> None:
+    """The smallest figure text of each lesson, in px, as the page shows it."""
+    for page_path in LESSONS:
+        for width, dark in ((DESKTOP, False), (PHONE, False), (PHONE, True)):
+            found = measure_figures(browser, site, page_path, width, dark)
+            sizes = [f["smallest"] for f in found if f["svg"] and f["smallest"] is not None]
+            smallest = f"{min(sizes):.1f} px" if sizes else "-"
+            mode = "dark" if dark else "light"
+            print(f"{page_path} at {width} ({mode}): {len(found)} figures, smallest {smallest}")
+
+
+def report(only_figures: bool = False) -> None:
+    """Print every measurement (python tests/test_book_reading.py), or only the figures'
+    (python tests/test_book_reading.py figures)."""
     with serve_directory(HTML) as site, chromium_browser() as browser:
+        if only_figures:
+            report_figures(browser, site)
+            return
         for page_path in PAGES:
             context, page, _ = open_page(browser, site, page_path, DESKTOP)
             wide = measure_equations(page)
@@ -335,6 +384,7 @@ def report() -> None:
                 f"{len(clipped(wide))} {[e['id'] for e in clipped(wide)]}, at {PHONE}: "
                 f"{len(clipped(narrow))} (with cue {cue})"
             )
+        report_figures(browser, site)
         for page_path in PAGES:
             print(page_path, page_weight(browser, site, page_path))
         if AXE.is_file():
@@ -347,4 +397,4 @@ def report() -> None:
 
 
 if __name__ == "__main__":
-    report()
+    report(only_figures=sys.argv[1:] == ["figures"])

@@ -1,27 +1,34 @@
 """Figures for the lessons: the network diagram of section 1, loss curves, decision boundaries.
 
-Every figure a lesson shows goes through :func:`show`, which hands it to the notebook as SVG
-whose text stays text (``svg.fonttype: none``) and which carries its description: a ``<title>``
-and ``<desc>`` made from the data (what :func:`describe` recorded while drawing, or the ``alt``
-the lesson computes). The book turns that description into the image's alt text
-(``book/_ext/light_site.py``), so that no figure is described by its file name. ``show`` also
-records the smallest font of the figure (``data-smallest-font-pt``), which the book's browser
-test scales to the width the page shows the figure at.
+Every figure a lesson shows goes through ``show`` (from
+:mod:`mlpcore.course.figure_output`, re-exported here with the sizes that keep figures legible):
+an SVG whose text stays text and which carries a description made from the data. Each figure
+is drawn a phone's width or less (about 3.6 in with 10.5 pt text), so that a figure of several
+panels is several figures, side by side on a desktop and stacked on a phone.
 
-This module imports matplotlib; the core modules never import it.
-
-About 240 lines, over the usual 200: ``draw_network``'s docstring alone is 40 (its parameters
-are the figure's vocabulary); the drawing itself is in :mod:`mlpcore.course.network_diagram`.
+This module imports matplotlib; the core modules never import it. About 200 lines:
+``draw_network``'s docstring alone is 40 (its parameters are the figure's vocabulary); the
+drawing itself is in :mod:`mlpcore.course.network_diagram`.
 """
 
 from __future__ import annotations
 
-import io
-import re
-from html import escape
-
 import numpy as np
 
+from .figure_output import (  # noqa: F401  (re-exported: the lessons import them from here)
+    BODY_PX,
+    MIN_FONT_PT,
+    PHONE_COLUMN_PX,
+    STYLE,
+    describe,
+    description,
+    phone_text_px,
+    plain,
+    show,
+    smallest_font,
+    to_svg,
+    use_style,
+)
 from .network_diagram import (
     describe_network,
     draw_edges,
@@ -30,12 +37,6 @@ from .network_diagram import (
     draw_nodes,
     network_layout,
 )
-
-# Text of a figure is at least this size (pt). A figure at most COLUMN_IN wide is shown at its own
-# size (1 pt = 4/3 px), so 10 pt is 13.3 px: above 80 % of the book's 16 px body text.
-MIN_FONT_PT = 10
-COLUMN_IN = 7.0
-_SVG_STYLE = {"svg.fonttype": "none", "svg.hashsalt": "mlpcore"}
 
 
 def _axes(ax, figsize):
@@ -46,72 +47,6 @@ def _axes(ax, figsize):
     return ax.figure, ax
 
 
-def plain(text: str) -> str:
-    """Mathtext written for a reader of alt text: "$dL^{(k)}_i$" -> "dL(k)_i"."""
-    text = re.sub(r"\\[,;: !]", " ", text)  # TeX spaces
-    text = re.sub(r"\\(mathrm|operatorname|mathbb)\{([^}]*)\}", r"\2", text)
-    return re.sub(r"[$\\{}^]", "", text).replace("  ", " ").strip()
-
-
-def describe(fig, text: str) -> None:
-    """Record one sentence of what ``fig`` shows; :func:`show` joins them into its alt text."""
-    parts = fig.__dict__.setdefault("_course_description", [])
-    parts.append(plain(text))
-
-
-def description(fig) -> str:
-    return "; ".join(fig.__dict__.get("_course_description", []))
-
-
-def smallest_font(fig) -> float:
-    """The smallest font size (pt) of the visible, non-empty text of ``fig``."""
-    from matplotlib.text import Text
-
-    sizes = [
-        t.get_fontsize()
-        for t in fig.findobj(Text)
-        if t.get_visible() and t.get_text().strip() and t.get_figure() is not None
-    ]
-    return float(min(sizes)) if sizes else float("inf")
-
-
-def to_svg(fig, alt: str) -> str:
-    """``fig`` as SVG text: real text, no date (so a rebuild gives the same file), and the
-    description as <title>/<desc>."""
-    import matplotlib
-
-    buf = io.StringIO()
-    with matplotlib.rc_context(_SVG_STYLE):
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    svg = buf.getvalue()
-    head = (
-        f'<svg role="img" aria-label="{escape(alt)}" '
-        f'data-smallest-font-pt="{smallest_font(fig):g}" '
-    )
-    svg = svg.replace("<svg ", head, 1)
-    first = svg.index(">", svg.index("<svg ")) + 1
-    alt_text = escape(alt, quote=False)
-    return svg[:first] + f"\n <title>{alt_text}</title>\n <desc>{alt_text}</desc>" + svg[first:]
-
-
-def show(fig, alt: str | None = None) -> None:
-    """Display ``fig`` as an SVG that carries its description, and close it.
-
-    ``alt`` is the description computed by the lesson (from its data); without it, what the
-    figure helpers recorded with :func:`describe`. A figure with neither is an error: every
-    figure of the book has a description.
-    """
-    import matplotlib.pyplot as plt
-    from IPython.display import SVG, display
-
-    text = "; ".join(t for t in (alt and plain(alt), description(fig)) if t)
-    if not text:
-        raise ValueError("show(fig, alt=...): the figure has no description; pass alt")
-    svg = to_svg(fig, text)
-    plt.close(fig)
-    display(SVG(svg))
-
-
 def draw_network(
     s,
     ax=None,
@@ -120,7 +55,7 @@ def draw_network(
     labels: bool = True,
     max_nodes: int = 9,
     title: str | None = None,
-    figsize=(7, 4),
+    figsize=None,
     *,
     highlight=None,
     direction: str = "forward",
@@ -150,7 +85,8 @@ def draw_network(
     labels : write the layer captions and the arrays w^(k), b^(k) between layers
     max_nodes : a wider layer is drawn with its first and last neurons and an ellipsis
     title : the axes title
-    figsize : size of the new figure when ``ax`` is None
+    figsize : size of the new figure when ``ax`` is None; by default about 3.6 in wide, so that
+        the diagram fits a phone's column at its own size (``PHONE_COLUMN_PX``)
     highlight : keyword only; k in 0..p-1, or a collection of such k: draw the edges of those
         w^(k) strongly and all others faintly
     direction : keyword only; "forward" or "backward": which way the highlighted edges point
@@ -165,12 +101,20 @@ def draw_network(
     Returns
     -------
     matplotlib.figure.Figure
-        the figure, with its description recorded (:func:`describe`)
+        the figure, with its description recorded (:func:`mlpcore.course.figure_output.describe`)
     """
     import matplotlib.pyplot as plt
 
     layout = network_layout(s, max_nodes)
+    if figsize is None:
+        figsize = (
+            min(3.6, 0.95 * (layout.p + 1)),
+            (2.4 if labels else 1.2) + 0.55 * layout.tallest,
+        )
+    new = ax is None
     fig, ax = _axes(ax, figsize)
+    if new:  # the whole width for the diagram: its captions need every inch
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9 if title else 0.99)
     draw_edges(ax, layout, w, highlight, direction)
     shading = draw_nodes(ax, layout, node_values, vmax, show_values, index_labels)
     if mark_edge is not None:
@@ -179,11 +123,19 @@ def draw_network(
         draw_labels(ax, layout)
     if shading is not None and colorbar:
         norm, cmap = shading
-        bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02)
+        # Under the diagram, not beside it: the width is what a phone's column lacks.
+        bar = fig.colorbar(
+            plt.cm.ScalarMappable(norm=norm, cmap=cmap),
+            ax=ax,
+            orientation="horizontal",
+            shrink=0.7,
+            pad=0.02,
+            aspect=25,
+        )
         if value_label:
             bar.set_label(value_label)
     ax.set_xlim(-0.5, layout.p + 0.5)
-    ax.set_ylim(-0.62 if labels else -0.15, 1.32 if labels else 1.1)
+    ax.set_ylim(-0.8 if labels else -0.15, 1.32 if labels else 1.1)
     ax.axis("off")
     if title:
         ax.set_title(title)

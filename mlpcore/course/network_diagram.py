@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 POSITIVE, NEGATIVE = "#b2182b", "#2166ac"  # red and blue of the weights and values
-FONT = 10  # pt: the smallest text of the diagram (figures.MIN_FONT_PT)
+FONT = 10.5  # pt: the smallest text of the diagram (figures.MIN_FONT_PT)
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def draw_nodes(
     vmax = vmax if vmax else 1.0
     norm = TwoSlopeNorm(vmin=-vmax, vcenter=0.0, vmax=vmax)
     cmap = plt.get_cmap("RdBu_r")
-    size = min(900.0, 3000.0 / layout.tallest)  # marker area: smaller circles in taller columns
+    size = min(900.0, 3600.0 / layout.tallest)  # marker area: smaller circles in taller columns
     for k in range(p + 1):
         values = None if node_values is None else node_values[k]
         if values is not None and np.shape(values)[:1] != (s[k],):
@@ -155,14 +155,17 @@ def draw_nodes(
 
 
 def _layer_text(k: int, p: int, sk: int) -> str:
-    """The caption under layer k: its role, its size s_k and the arrays that live on it."""
+    """The caption under layer k: its role, its size s_k and the arrays that live on it, one
+    short line each, so that neighbouring captions do not meet in a phone-sized diagram."""
     if k == 0:
         role, arrays = "input", r"a^{(0)} = x"
     elif k == p:
         role, arrays = "output", rf"z^{{({k})}} = y_{{\mathrm{{pred}}}}"
     else:
         role, arrays = "hidden", rf"z^{{({k})}},\ a^{{({k})}}"
-    return f"layer {k} ({role})\n$s_{{{k}}} = {sk}$\n" + rf"${arrays} \in \mathbb{{R}}^{{{sk}}}$"
+    return (
+        f"layer {k}\n({role})\n$s_{{{k}}} = {sk}$\n${arrays}$\n" + rf"$\in \mathbb{{R}}^{{{sk}}}$"
+    )
 
 
 def draw_labels(ax, layout: Layout) -> None:
@@ -174,7 +177,7 @@ def draw_labels(ax, layout: Layout) -> None:
         ax.text(
             k + 0.5,
             1.07,
-            rf"$w^{{({k})}} \in \mathbb{{R}}^{{{s[k + 1]} \times {s[k]}}}$"
+            rf"$w^{{({k})}}\!\in\!\mathbb{{R}}^{{{s[k + 1]}\times{s[k]}}}$"
             "\n"
             rf"$b^{{({k})}} \in \mathbb{{R}}^{{{s[k + 1]}}}$",
             ha="center",

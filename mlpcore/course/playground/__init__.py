@@ -10,7 +10,7 @@ The package re-exports ``runs`` and ``figures``, never ``app``, so that importin
 widget library.
 """
 
-from .figures import data_url, figure, png, show
+from .figures import data_url, describe_run, figure, panel_figure, png, show
 from .runs import (
     CLIMB,
     DATASETS,
@@ -40,8 +40,10 @@ __all__ = [
     "Run",
     "Settings",
     "data_url",
+    "describe_run",
     "figure",
     "in_voila",
+    "panel_figure",
     "png",
     "problem",
     "sample_dL",

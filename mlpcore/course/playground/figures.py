@@ -1,6 +1,9 @@
 """The playground's pictures: loss curve, decision boundary and network diagram of a run.
 
-This module imports matplotlib (inside the functions that draw);
+:func:`show` (the lesson's static cells) draws each panel as its own SVG of a phone's width,
+with a description computed from the run, so that the panels sit side by side where the column
+allows it and stack on a phone; :func:`figure` draws them in one Figure (the Jupyter app's
+picture, a PNG). This module imports matplotlib (inside the functions that draw);
 :mod:`mlpcore.course.playground.runs` computes what is drawn without it.
 """
 
@@ -47,33 +50,70 @@ def figure(
     if unknown or not panels:
         raise ValueError(f"panels must be some of {tuple(_WIDTH)}, got {tuple(panels)}")
     ratios = [_WIDTH[panel] for panel in panels]
-    fig = Figure(figsize=(width * sum(ratios), 3.6))
+    # The network panel: its captions and colour bar (under it) need the height of its own figure.
+    fig = Figure(figsize=(width * sum(ratios), _SIZE["network"][1] if "network" in panels else 3.6))
     fig.subplots_adjust(
-        left=0.8 / (width * sum(ratios)), right=0.99, bottom=0.14, top=0.9, wspace=0.12
+        left=0.8 / (width * sum(ratios)), right=0.99, bottom=0.1, top=0.88, wspace=0.12
     )
     axes = fig.subplots(1, len(panels), squeeze=False, width_ratios=ratios)[0]
-    pr = problem(run.settings.dataset)
     for ax, panel in zip(axes, panels, strict=True):
-        if panel == "loss":
-            _loss_panel(ax, run, plots, ylim)
-        elif panel == "boundary":
-            plots.decision_boundary(
-                _Lifted(run.net, pr.lift), pr.P, pr.train.labels, ax=ax, resolution=120
-            )
-            where = " (PCA plane)" if pr.P is not pr.train.X else ""
-            ax.set_title(f"boundary{where}, training accuracy {run.accuracy:.1%}", fontsize=9)
-        else:
-            values = sample_dL(run)
-            plots.draw_network(
-                run.net.s,
-                ax=ax,
-                w=run.net.w,
-                node_values=values,
-                max_nodes=7,
-                labels=labels and run.net.p <= 2,  # deeper: the notation labels would collide
-            )
-            ax.set_title(f"edges |w⁽ᵏ⁾|, nodes dL⁽ᵏ⁾ of sample m = {run.sample}", fontsize=9)
+        _draw(ax, run, panel, ylim, labels)
     return fig
+
+
+def _draw(ax, run: Run, panel: str, ylim=None, labels=True) -> None:
+    """Draw one panel of ``run`` on ``ax``; the helpers record what it shows on the figure."""
+    pr = problem(run.settings.dataset)
+    if panel == "loss":
+        _loss_panel(ax, run, plots, ylim)
+    elif panel == "boundary":
+        plots.decision_boundary(
+            _Lifted(run.net, pr.lift), pr.P, pr.train.labels, ax=ax, resolution=120
+        )
+        where = " (PCA plane)" if pr.P is not pr.train.X else ""
+        ax.set_title(f"boundary{where}\ntraining accuracy {run.accuracy:.1%}")
+    else:
+        plots.draw_network(
+            run.net.s,
+            ax=ax,
+            w=run.net.w,
+            node_values=sample_dL(run),
+            max_nodes=7,
+            labels=labels and run.net.p <= 2,  # deeper: the notation labels would collide
+            value_label="dL⁽ᵏ⁾ of the sample",
+        )
+        ax.set_title(f"edges |w⁽ᵏ⁾|, nodes dL⁽ᵏ⁾\nof training sample m = {run.sample}")
+
+
+# Each panel as its own figure (inches): loss and boundary fit side by side in the book's
+# 688 px column, and each fits a phone's 358 px column with its text at 10.5 pt or more.
+_SIZE = {"loss": (3.4, 3.2), "boundary": (3.2, 3.4), "network": (3.6, 5.2)}
+
+
+def panel_figure(run: Run, panel: str, ylim=None, labels=True):
+    """One panel of ``run`` as a Figure of its own (not attached to pyplot)."""
+    from matplotlib.figure import Figure
+
+    if panel not in _SIZE:
+        raise ValueError(f"panel must be one of {tuple(_SIZE)}, got {panel!r}")
+    fig = Figure(figsize=_SIZE[panel])
+    ax = fig.subplots()
+    if panel == "network":  # the diagram's captions need the whole width
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.88)
+    _draw(ax, run, panel, ylim, labels)
+    if panel != "network":
+        fig.tight_layout()
+    return fig
+
+
+def describe_run(run: Run) -> str:
+    """The run in words, from its settings and its history (the start of each panel's alt text)."""
+    s = run.settings
+    hidden = ", ".join(str(v) for v in s.hidden) or "none"
+    text = f"playground run on {s.dataset}, α = {s.alpha:g}, g = {s.g}, hidden layers {hidden}"
+    if run.diverged:
+        text += f"; {run.message}"
+    return text
 
 
 def _loss_panel(ax, run: Run, plots, ylim=None) -> None:
@@ -93,7 +133,7 @@ def _loss_panel(ax, run: Run, plots, ylim=None) -> None:
         e0 = run.history.epochs
         xs = e0 + np.arange(1, len(run.step_loss) + 1) / n  # a step is 1/n of an epoch
         ax.plot(xs, run.step_loss, ".", color="C1", label="manual steps")
-        ax.legend(fontsize=8)
+        ax.legend()
     if run.diverged and run.bad_epoch is not None:
         finite = [v for v in run.history.loss if math.isfinite(v)]
         top = max(finite) * 3 if finite else 10.0
@@ -103,12 +143,11 @@ def _loss_panel(ax, run: Run, plots, ylim=None) -> None:
             "diverged",
             (run.bad_epoch, shown),
             color="red",
-            fontsize=9,
-            xytext=(-50, -4),
+            xytext=(-60, -4),
             textcoords="offset points",
         )
     s = run.settings
-    ax.set_title(f"α = {s.alpha:.3g}, g = {s.g}, {s.dataset}", fontsize=9)
+    ax.set_title(f"α = {s.alpha:.3g}, g = {s.g}, {s.dataset}")
 
 
 def png(fig, dpi: int = 72) -> bytes:
@@ -129,11 +168,12 @@ def data_url(png_bytes: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png_bytes).decode("ascii")
 
 
-def show(run: Run, panels=("loss", "boundary", "network")):
-    """An IPython Image of the run (for the notebook's static cells)."""
-    from IPython.display import Image
+def show(run: Run, panels=("loss", "boundary", "network")) -> None:
+    """Display each panel of the run as its own SVG, described from the run (the notebook's
+    static cells; tag the cell ``panels`` so that the book lays them out side by side)."""
+    for panel in panels:
+        fig = panel_figure(run, panel)
+        plots.show(fig, alt=describe_run(run))
 
-    return Image(data=png(figure(run, panels), dpi=80))
 
-
-__all__ = ["data_url", "figure", "png", "show"]
+__all__ = ["data_url", "describe_run", "figure", "panel_figure", "png", "show"]
