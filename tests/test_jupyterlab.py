@@ -53,6 +53,7 @@ import nbformat
 import psutil
 import pytest
 from browser_utils import block_outside_requests, chromium_browser, free_port, stop_process_group
+from nbformat.sign import NotebookNotary
 from student_runs import RUNS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -74,6 +75,7 @@ SETUP = (
 WRONG = SETUP + "e = np.exp(Z_SOFTMAX)\nanswer = e / e.sum()\n" + CHECK  # forgets to subtract y
 RIGHT = "e = np.exp(Z_SOFTMAX)\nanswer = e / e.sum() - Y_SOFTMAX\n" + CHECK
 
+IMAGES = {"image/png", "image/svg+xml", "image/jpeg"}  # each shown as an <img> by JupyterLab
 START_TIMEOUT_S = 60
 OPEN_TIMEOUT_MS = 60_000
 RUN_TIMEOUT_MS = 180_000  # a cell runs in < 5 s (a kernel starts in < 10 s); room for load 8
@@ -173,7 +175,7 @@ def lab(tmp_path_factory, student_venv):
     for name, value in SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(value))
-    for sub in ("config", "workspaces", "runtime"):
+    for sub in ("config", "workspaces", "runtime", "data"):
         (home / sub).mkdir()
     env = {
         **os.environ,
@@ -181,6 +183,7 @@ def lab(tmp_path_factory, student_venv):
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),  # no tabs restored
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_DATA_DIR": str(home / "data"),  # its notary's secret and signatures
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         # the python3 kernel is the fresh student environment's
         "JUPYTER_PATH": str(student_venv["jupyter_path_python3"]),
@@ -241,6 +244,7 @@ def lab(tmp_path_factory, student_venv):
             "record": record,
             "log": log_path,
             "python": student_venv["python"],
+            "data": home / "data",
         }
     finally:
         record()
@@ -589,13 +593,16 @@ def test_student_opens_a_run_lesson_and_answers_an_exercise(lab, page):
     if not executed.exists():
         pytest.fail(f"{executed} is missing: run the lesson stage first (make lessons)")
     (lab["root"] / "run").mkdir(exist_ok=True)
-    shutil.copy2(executed, lab["root"] / "run")
     path = f"run/{EXERCISE_LESSON}.ipynb"
-    nb = nbformat.read(lab["root"] / path, as_version=4)
+    nb = nbformat.read(executed, as_version=4)
+    # Trusted, as the outputs of a notebook one ran oneself are: JupyterLab shows an untrusted
+    # notebook's SVG and HTML outputs as text.
+    NotebookNotary(data_dir=str(lab["data"])).sign(nb)
+    nbformat.write(nb, lab["root"] / path)
     index = next(i for i, c in enumerate(nb.cells) if CHECK in c.source and "..." in c.source)
     panel = _open(page, path, NOTEBOOK)
     drawn = sum(
-        len([o for o in c.get("outputs", []) if "image/png" in o.get("data", {})]) for c in nb.cells
+        len([o for o in c.get("outputs", []) if IMAGES & set(o.get("data", {}))]) for c in nb.cells
     )
     assert drawn > 0, "the run drew nothing"
     images = f"#{panel} .jp-OutputArea-output img"
