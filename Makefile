@@ -63,18 +63,26 @@ format: $(STAMP)
 # `make test` runs four stages, cheapest first, and stops at the first that fails. Markers
 # (pyproject.toml) sort the tests: `sync` = generated files up to date, `lesson` = builds or
 # executes lessons, `browser` = drives Chromium; everything else is a unit test.
-# A lesson executes in the book build (a failing cell fails the build), as the student edition
-# in a fresh wheel install (tests/test_student_install.py), and in the book without solutions
-# (tests/test_book_nosolutions.py), whose cells differ. nbval (`pytest --nbval-lax
-# notebooks/NN.ipynb`) stays at hand for one lesson; make test does not run it a fourth time.
+# Each lesson executes twice: in the book build (a failing cell fails the build), and as the
+# student edition in a fresh wheel install (tests/student_runs.py). The book without solutions
+# (tests/test_book_nosolutions.py) has the same code cells and is built from that run's
+# outputs; JupyterLab (tests/test_jupyterlab.py) renders that run and runs two cells of its own.
+# Every kernel of the run logs the cells it runs (tools/execution_count.py): after the stages,
+# a lesson executed more than twice fails `make test`. nbval (`pytest --nbval-lax
+# notebooks/NN.ipynb`) stays at hand for one lesson; make test does not run it.
 PYTEST := $(VENV)/bin/pytest -p no:cacheprovider
 STAGE  := .ci/stage
+COUNT  := $(CURDIR)/book/_build/executions
 
+test: export IPYTHONDIR := $(COUNT)/ipython
+test: export MLPCORE_EXECUTION_LOG := $(COUNT)/cells.log
 test: $(STAMP)
+	rm -rf $(COUNT) && $(PY) tools/execution_count.py setup $(COUNT)
 	$(STAGE) 1-check $(MAKE) --no-print-directory check
 	$(STAGE) 2-unit $(MAKE) --no-print-directory unit
 	$(STAGE) 3-lessons $(MAKE) --no-print-directory lessons
 	$(STAGE) 4-browser $(MAKE) --no-print-directory browser
+	$(PY) tools/execution_count.py report $(COUNT)
 
 test-fast: $(STAMP)
 	$(STAGE) 1-check $(MAKE) --no-print-directory check

@@ -11,6 +11,10 @@
 #
 # SOLUTIONS=0 builds the book without solutions from its own source tree, in which every lesson
 # has lost its solutions (tools/nosolution_book.py), into book/_build/nosolutions/_build/html.
+# With OUTPUTS_FROM=DIR as well, it executes nothing: its lessons' outputs are those of the
+# executed student notebooks DIR/NN_name.ipynb, which have the same code cells (make test gives
+# the fresh wheel install's run, tests/student_runs.py), and the values its prose quotes
+# (glue) are those of the teacher's book, as `make book` executed it.
 set -eo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -37,6 +41,11 @@ mkdir -p "$out/_build"
 if [[ "$(cat "$out/_build/.cache-key" 2>/dev/null)" != "$key" ]]; then
     rm -rf "$out/_build/.jupyter_cache"
     echo "$key" >"$out/_build/.cache-key"
+fi
+if [[ "$SOLUTIONS" == 0 && -n "$OUTPUTS_FROM" ]]; then
+    rm -rf "$out/_build/.jupyter_cache" "$out/_build/.cache-key"
+    "$VENV/bin/python" tools/nosolution_book.py "$src" --outputs-from "$OUTPUTS_FROM" \
+        --cache "$out/_build/.jupyter_cache" --glue-from book/_build/.jupyter_cache
 fi
 
 # A clean output folder: Sphinx never deletes a file it no longer writes, and the site must ship

@@ -27,3 +27,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # The fresh student environment (wheel + `student` extra), built once per session.
 from student_env import student_venv  # noqa: E402, F401
+
+# The student edition executed once in that environment, for the tests that need its outputs.
+from student_runs import student_runs  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """The book's launch buttons follow ``[project.urls] Repository``, built by the real theme.
 
-A small book (the intro and lesson 09) is built twice from the book's own
+A small book (the intro and lesson 09, not executed) is built twice from the book's own
 configuration with the repository settings of tools/book_config.py: with no URL, no page links
 to GitHub, Colab or Binder and there is no launch button; with a URL, the lesson page has a
 repository button and Colab and Binder buttons that open its student edition,
@@ -44,6 +44,7 @@ def _build(tmp_path: Path, url: str | None) -> str:
     base = yaml.safe_load((ROOT / "book" / "_config.yml").read_text())
     config = book_config.build_config(base, url)
     config["sphinx"]["config"]["nitpicky"] = False
+    config["execute"]["execute_notebooks"] = "off"  # buttons need no outputs: no 3rd execution
     (src / "_config.yml").write_text(yaml.safe_dump(config))
     done = subprocess.run(
         [

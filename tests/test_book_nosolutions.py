@@ -1,9 +1,11 @@
 """The book without solutions (``make book SOLUTIONS=0``) ships no solution, anywhere; and no
 page of either book links to a repository that is not configured.
 
-The test builds that book (book/build.sh; its lessons' outputs are cached between runs) and
-reads every file of its output tree: the pages (as text, tags stripped, entities decoded), the
-search index, the executed notebooks, whatever else is there. No distinctive line of any
+The test builds that book (book/build.sh) from the outputs of the student edition's one run in
+the fresh wheel install (tests/student_runs.py: the same code cells, tools/nosolution_book.py),
+so the build executes no lesson itself; then it reads every file of its output tree: the pages
+(as text, tags stripped, entities decoded), the search index, the executed notebooks, whatever
+else is there. No distinctive line of any
 solution's code, no sentence of any solution's text, and no ``{solution`` marker may appear.
 The same grep over the teacher's book (built by `make book` before `make test` runs pytest)
 must find them, so the grep is known to work.
@@ -33,8 +35,16 @@ OUTSIDE_LINK = re.compile(
 
 
 @pytest.fixture(scope="module")
-def nosolutions():
-    env = {**os.environ, "VENV": str(Path(sys.executable).parents[1]), "SOLUTIONS": "0"}
+def nosolutions(student_runs):
+    failed = sorted(student_runs["errors"])
+    if failed:
+        pytest.fail(f"the student edition did not run, so the book has no outputs: {failed}")
+    env = {
+        **os.environ,
+        "VENV": str(Path(sys.executable).parents[1]),
+        "SOLUTIONS": "0",
+        "OUTPUTS_FROM": str(student_runs["dir"]),
+    }
     done = subprocess.run(
         ["bash", "book/build.sh"],
         cwd=ROOT,
@@ -47,6 +57,10 @@ def nosolutions():
         pytest.fail(
             f"the book without solutions did not build:\n{done.stdout[-4000:]}{done.stderr[-4000:]}"
         )
+    log = done.stdout + done.stderr
+    executed = re.findall(r"Executing notebook.*", log)
+    assert executed == [], f"the build executed lessons instead of taking the run's outputs: {log}"
+    assert len(re.findall(r"Using cached notebook", log)) == len(LESSONS), log[-4000:]
     return NOSOLUTIONS
 
 
@@ -96,9 +110,10 @@ def test_no_solution_anywhere_in_the_book_without_solutions(nosolutions):
         if "{solution" in text or "Solution to Exercise" in text
     ]
     assert markers == [], f"solution markup in: {markers[:5]}"
-    # the exercises themselves are there
+    # the exercises themselves are there, and the outputs of the student edition's run
     page = (nosolutions / "notebooks" / "03_dL.html").read_text()
     assert "Exercise 3.1" in html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert re.search(r'class="cell_output[^"]*"[^>]*>(?:(?!</section>).)*<img', page, re.S)
 
 
 @pytest.mark.parametrize("book", ["teacher", "nosolutions"])
