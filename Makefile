@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SHELL  := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
-.PHONY: help install book pdf student test test-fast check unit lessons browser lint format lab author bench clean sync
+.PHONY: help install book pdf student test test-fast check unit lessons browser browser-tests lint format lab author bench clean sync
 
 help:
 	@echo "make book      - install into .venv, execute every lesson, build the HTML book"
@@ -81,7 +81,7 @@ test: $(STAMP)
 	$(STAGE) 1-check $(MAKE) --no-print-directory check
 	$(STAGE) 2-unit $(MAKE) --no-print-directory unit
 	$(STAGE) 3-lessons $(MAKE) --no-print-directory lessons
-	$(STAGE) 4-browser $(MAKE) --no-print-directory browser
+	$(STAGE) 4-browser $(MAKE) --no-print-directory browser-tests
 	$(PY) tools/execution_count.py report $(COUNT)
 
 test-fast: $(STAMP)
@@ -97,9 +97,20 @@ unit: $(STAMP)
 lessons: book
 	$(PYTEST) tests -q -m "lesson and not browser"
 
-# The browser tests read the built book and its PDF (printed by Chromium: a browser step too).
-browser: $(STAMP) pdf
-	$(PYTEST) tests -q -m browser
+# The browser tests read the built book and its PDF. `make browser` builds the book first;
+# stage 4 of `make test` runs `browser-tests` on the book that stage 3 built (no second build).
+# XeLaTeX typesets the PDF beside the tests that do not read it (one core each, mostly), then
+# tests/test_book_pdf.py reads it.
+browser: book
+	$(MAKE) --no-print-directory browser-tests
+
+PDF_LOG := book/_build/pdf.log
+browser-tests: $(STAMP)
+	mkdir -p book/_build
+	$(PY) book/build_pdf.py > $(PDF_LOG) 2>&1 & pdf=$$!; rc=0; \
+	$(PYTEST) tests -q -m browser --ignore=tests/test_book_pdf.py || rc=$$?; \
+	wait $$pdf || { tail -40 $(PDF_LOG); exit 1; }; tail -1 $(PDF_LOG); exit $$rc
+	$(PYTEST) tests/test_book_pdf.py -q
 
 # book/build.sh: vendor MathJax and the widget manager from npm (once), generate the equation
 # index and API pages, execute every lesson, build with warnings as errors. SOLUTIONS=0 builds
