@@ -27,7 +27,10 @@ from pathlib import Path
 from docutils import nodes
 
 LIVE = Path(__file__).resolve().parents[1] / "live"
-WEB = LIVE.parents[1] / "mlpcore" / "course" / "playground" / "web"  # shared with the widget
+# The drawing code shared with the Jupyter widget, where mlpcore is installed (found without
+# importing it; the book without solutions is built from a copy of book/, away from the repository).
+WEB = Path(importlib.util.find_spec("mlpcore.course.playground").submodule_search_locations[0])
+WEB = WEB / "web"
 _MARKER = re.compile(r"<!-- live-static-figure[^>]*-->")
 STATIC_FIGURE = (
     '<img class="ml-static" src="../live/playground.png" width="778" height="950" alt="The '
