@@ -250,7 +250,11 @@ class Fast:
         gemv, ger = self.blas.gemv, self.blas.ger
         WaT, flat, act, gp, one = self.WaT, self.flat, self.act, self.gp, self.L.one
         z, aa, av, d, tt, tv, tmp, ones = self.vectors
-        zp, dp = z[p], d[p]
+        W0, z1, d1, zp, dp = WaT[0], z[1], d[1], z[p], d[p]
+        # each layer's operands as one tuple: the loop below indexes no list
+        fwd = [(act, z[k], av[k], WaT[k], aa[k], z[k + 1]) for k in range(1, p)]
+        bwd = [(WaT[k], d[k + 1], tt[k], aa[k], tv[k], z[k], av[k], d[k], tmp[k])
+               for k in range(p - 1, 0, -1)]  # fmt: skip
         scratch = np.empty_like(flat) if safe else None
         taken, total = 0, 0.0
         for x, y in zip(rows, targets, strict=True):
@@ -258,24 +262,25 @@ class Fast:
                 break
             if safe:
                 np.copyto(scratch, flat)
-            gemv(1.0, WaT[0], x, 0.0, z[1], 0, 1, 0, 1, 1, 1)  # z = [w | b][a; 1] (eq-forward)
-            for k in range(1, p):
-                act(z[k], av[k])
-                gemv(1.0, WaT[k], aa[k], 0.0, z[k + 1], 0, 1, 0, 1, 1, 1)
+            gemv(1.0, W0, x, 0.0, z1, 0, 1, 0, 1, 1, 1)  # z = [w | b][a; 1] (eq-forward)
+            for g, zk, ak, W, aak, znext in fwd:
+                g(zk, ak)
+                gemv(1.0, W, aak, 0.0, znext, 0, 1, 0, 1, 1, 1)
             value, c = one(zp, y, dp, ones)  # dL^(p) = c dp (eq-dLp)
             if not value <= limit:
                 raise Diverging(i0 + taken, value)
             c *= alpha
-            for k in range(p - 1, 0, -1):  # eq-dLk with the update of layer k fused in
-                gemv(c, WaT[k], d[k + 1], 0.0, tt[k], 0, 1, 0, 1, 0, 1)  # c w^(k)T dL^(k+1)
-                ger(-c, aa[k], d[k + 1], 1, 1, WaT[k], 0, 0, 1)  # Wa^(k) −= c dL [a; 1]^T
-                gp(tv[k], z[k], av[k], d[k], tmp[k])  # c dL^(k)
+            for W, dnext, t, aak, tk, zk, ak, dk, tmpk in bwd:  # eq-dLk, layer k's update fused
+                gemv(c, W, dnext, 0.0, t, 0, 1, 0, 1, 0, 1)  # c w^(k)T dL^(k+1)
+                ger(-c, aak, dnext, 1, 1, W, 0, 0, 1)  # Wa^(k) −= c dL [a; 1]^T
+                gp(tk, zk, ak, dk, tmpk)  # c dL^(k)
                 c = 1.0
-            ger(-c, x, d[1], 1, 1, WaT[0], 0, 0, 1)  # Wa^(0) −= c dL^(1) [x; 1]^T
+            ger(-c, x, d1, 1, 1, W0, 0, 0, 1)  # Wa^(0) −= c dL^(1) [x; 1]^T
             if safe and not np.isfinite(flat).all():
                 flat[...] = scratch  # never keep a non-finite step
                 break
-            taken, total = taken + 1, total + value
+            taken += 1
+            total += value
         return taken, total
 
     def _work(self, r):
