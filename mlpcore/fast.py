@@ -10,9 +10,8 @@ What it changes, and nothing else:
 * **Bias folded into the weights.** Layer k keeps ``Wa[k] = [w^(k) | b^(k)]`` of shape
   (s_{k+1}, s_k + 1) and every a^(k) carries a trailing 1, so h_k(b, w, a) = [w | b] [a; 1] is one
   product, and [dW^(k) | dB^(k)] = dL^(k+1) [a^(k); 1]^T is one (eq-dW, eq-dB). All ``Wa[k]``
-  are views of one flat buffer. For mini-batches layer 0 is kept unfolded, w^(0) then b^(0):
-  the batch's inputs are then a plain block that ``np.take`` fills straight from X, and
-  z^(1) starts as b^(0), dB^(0) = dL^(1) 1 is one ``gemv``.
+  are views of one flat buffer. A gathered mini-batch carries its row (or column) of ones
+  too: ``np.take`` fills the block beside it straight from X.
 * **The update fused into the gradient product.** ``ger`` computes Wa ← Wa − c dL [a; 1]^T for
   one sample and ``gemm`` with beta = 1 computes Wa ← Wa − c dL^T [A | 1] for a batch: the
   gradient is never stored. Layer k is updated right after w^(k)T dL^(k+1) has been taken with
@@ -159,9 +158,6 @@ class Fast:
         ends = np.cumsum([0, *sizes])
         self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
         self.wb = [(w[:, :-1], w[:, -1]) for w in self.Wa]  # views of w^(k) and b^(k)
-        if batch_size > 1:  # layer 0 unfolded, [w^(0) | b^(0)] as w^(0) then b^(0): see _batches
-            self.Wa[0] = self.flat[: s[1] * s[0]].reshape(s[1], s[0])
-            self.wb[0] = self.Wa[0], self.flat[s[1] * s[0] : ends[1]]
         self.WaT = [w.T for w in self.Wa]  # Fortran-order views, what BLAS wants
         if batch_size == 1:  # a chunk of samples as rows [x^T 1]
             self.C = chunk_size(data, 1)
@@ -297,7 +293,7 @@ class Fast:
             s, p, m, buf = self.s, self.p, self.m, self._buf
             hidden = range(1, p)
             shapes = dict(
-                X=[(r, s[0]) if self.rows else (s[0], r)], Y=[(r, s[p])],
+                X=[(r, s[0] + 1) if self.rows else (s[0] + 1, r)], Y=[(r, s[p])],
                 tmp=[(max(s[1:p], default=0), r)],
                 Z=[(s[k], r) for k in hidden] + [(r, s[p])],
                 A=[(s[k] + 1, r) for k in hidden], Tf=[(s[k] + 1, r) for k in hidden],
@@ -316,8 +312,10 @@ class Fast:
             Z, D, Tf = [None, *views["Z"]], [None] * p + views["D"], [None, *views["Tf"]]
             for k in hidden:
                 D[k] = Tf[k][:-1]  # g'(z) ⊙ (w^T dL) is written over w^T dL (contiguous rows)
+            X = views["X"][0]
             w = self._bufs[r] = SimpleNamespace(
-                X=views["X"][0], Y=views["Y"][0], Z=Z, D=D, Tf=Tf, A=[None, *views["A"]],
+                X=X, Xd=X[:, :-1] if self.rows else X[:-1], Y=views["Y"][0],
+                Z=Z, D=D, Tf=Tf, A=[None, *views["A"]],
                 tmp=[None] + [views["tmp"][0].reshape(-1)[: s[k] * r].reshape(s[k], r)
                               for k in hidden],
                 se=views["se"][0], se_col=views["se"][0][:, None], lse=views["lse"][0],
@@ -327,64 +325,70 @@ class Fast:
             self._r = r
             for a in w.A[1:]:
                 a[-1] = 1.0
+            if self.rows:
+                w.X[:, -1] = 1.0
+            else:
+                w.X[-1] = 1.0
         return w
 
     def _batches(self, data, order, start, stop, alpha, limit, flag, safe):
         """Steps start..stop-1 of mini-batches: each batch gathered, then one step."""
         p, m, WaT, flat = self.p, self.m, self.WaT, self.flat
-        gemm, gemv, act, gp, batch = self.blas.gemm, self.blas.gemv, self.act, self.gp, self.L.batch
+        gemm, act, gp, batch = self.blas.gemm, self.act, self.gp, self.L.batch
         X, T, take, labels, eye = data.X, data.T, self.take, data.T.ndim == 1, self._eye
         xt = int(self.rows)  # the batch as rows: X^T in BLAS's terms
-        Xs = X.T if xt else X
-        b0 = self.wb[0][1]
-        b0v, dr = (b0[None, :], 1) if p == 1 else (b0[:, None], 0)  # dL^(p) is stored as rows
+        Xs, W0, dr = (X.T if xt else X), WaT[0], int(p == 1)  # dL^(p) is stored as rows
         last = p - 1  # the layer whose product gives the output rows
         scratch = np.empty_like(flat) if safe else None
-        taken, total = 0, 0.0
+        taken, total, r0 = 0, 0.0, 0
         for j in range(start, stop):
             if flag[0]:
                 break
             idx = order[j * m : (j + 1) * m]
             r = idx.size
-            w = self._work(r)
-            Z, A, D, Tf, Xb, Yb = w.Z, w.A, w.D, w.Tf, w.X, w.Y
+            if r != r0:  # the work arrays of r samples, and each layer's operands as a tuple
+                r0, w = r, self._work(r)
+                Z, D, Xb, Xd, Yb, label, Zp, Dp = w.Z, w.D, w.X, w.Xd, w.Y, w.label, w.Z[p], w.D[p]
+                fwd = [(act, Z[k], w.A[k][:-1], w.A[k].T, WaT[k], Z[k + 1].T, k < last)
+                       for k in range(1, p)]  # fmt: skip
+                bwd = [(D[k + 1].T, WaT[k], w.Tf[k].T, int(k == last), w.A[k].T, D[k], Z[k],
+                        w.A[k][:-1], w.tmp[k]) for k in range(p - 1, 0, -1)]  # fmt: skip
+                XbT, D1T, Z1T = Xb.T, D[1].T, Z[1].T
             if take:  # the batch's columns or rows, straight into the buffer
-                Xs.take(idx, 1 - xt, Xb, "clip")
+                Xs.take(idx, 1 - xt, Xd, "clip")
             else:  # (a batch-sized temporary: another dtype, or a strided X)
-                Xb[...] = Xs[idx] if xt else X[:, idx]
+                Xd[...] = Xs[idx] if xt else X[:, idx]
             if labels:  # one-hot rows: rows of the identity
-                T.take(idx, 0, w.label, "clip")
-                eye.take(w.label, 0, Yb, "clip")
+                T.take(idx, 0, label, "clip")
+                eye.take(label, 0, Yb, "clip")
             else:
                 Yb[...] = T[:, idx].T
             if safe:
                 np.copyto(scratch, flat)
             # forward (eq-forward) for every sample at once; gemm takes Fortran-order views
-            np.copyto(Z[1], b0v)  # z^(1) = b^(0) + w^(0) a^(0)
-            if p == 1:
-                gemm(1.0, WaT[0], Xb.T, 1.0, Z[1].T, 1, 1 - xt, 1)
+            if p == 1:  # z^(1) = [w^(0) | b^(0)] [X; 1], as rows
+                gemm(1.0, W0, XbT, 0.0, Z1T, 1, 1 - xt, 1)
             else:
-                gemm(1.0, Xb.T, WaT[0], 1.0, Z[1].T, xt, 0, 1)
-            for k in range(1, p):
-                act(Z[k], A[k][:-1])
-                if k < last:
-                    gemm(1.0, A[k].T, WaT[k], 0.0, Z[k + 1].T, 0, 0, 1)
+                gemm(1.0, XbT, W0, 0.0, Z1T, xt, 0, 1)
+            for g, zk, ak, AkT, W, ZnT, inner in fwd:
+                g(zk, ak)
+                if inner:
+                    gemm(1.0, AkT, W, 0.0, ZnT, 0, 0, 1)
                 else:
-                    gemm(1.0, WaT[k], A[k].T, 0.0, Z[k + 1].T, 1, 1, 1)
-            value = batch(Z[p], Yb, D[p], w)  # dL^(p) of each sample, as rows (eq-dLp)
+                    gemm(1.0, W, AkT, 0.0, ZnT, 1, 1, 1)
+            value = batch(Zp, Yb, Dp, w)  # dL^(p) of each sample, as rows (eq-dLp)
             if not value / r <= limit:
                 raise Diverging(j, value / r)
             c = alpha / r  # the mean gradient (eq-minibatch)
-            for k in range(p - 1, 0, -1):  # eq-dLk, the update of layer k fused in (beta = 1)
-                rows = int(k == last)  # dL^(p) is stored as rows
-                gemm(c, D[k + 1].T, WaT[k], 0.0, Tf[k].T, rows, 1, 1)  # c w^(k)T dL^(k+1)
-                gemm(-c, A[k].T, D[k + 1].T, 1.0, WaT[k], 1, rows, 1)  # Wa −= c dL [A; 1]^T
-                gp(D[k], Z[k], A[k][:-1], D[k], w.tmp[k])
+            for DnT, W, TfT, rows, AkT, dk, zk, ak, tmpk in bwd:  # eq-dLk, layer k's update fused
+                gemm(c, DnT, W, 0.0, TfT, rows, 1, 1)  # c w^(k)T dL^(k+1)
+                gemm(-c, AkT, DnT, 1.0, W, 1, rows, 1)  # Wa −= c dL [A; 1]^T (beta = 1)
+                gp(dk, zk, ak, dk, tmpk)
                 c = 1.0
-            gemm(-c, Xb.T, D[1].T, 1.0, WaT[0], 1 - xt, dr, 1)  # w^(0) −= c dL^(1) X^T
-            gemv(-c, D[1].T, w.ones_r, 1.0, b0, 0, 1, 0, 1, 1 - dr, 1)  # b^(0) −= c Σ dL^(1)
+            gemm(-c, XbT, D1T, 1.0, W0, 1 - xt, dr, 1)  # Wa^(0) −= c dL^(1) [X; 1]^T
             if safe and not np.isfinite(flat).all():
                 flat[...] = scratch
                 break
-            taken, total = taken + 1, total + value
+            taken += 1
+            total += value
         return taken, total
