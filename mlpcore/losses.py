@@ -109,17 +109,18 @@ def _squared_batch(Z, Y, D, w):
 
 
 def _xent_one(z, y, d, ones):
-    # softmax(z) − E_y = (exp(z) − Σexp · E_y) / Σexp: d gets the numerator, scale = 1 / Σexp
+    # softmax(z) − E_y = (exp(z) − Σexp · E_y) / Σexp: d gets the numerator, scale = 1 / Σexp.
+    # Python floats throughout: for a few outputs, sum of a list beats a numpy call.
     np.exp(z, out=d)
-    se = np.dot(d, ones)
+    se = sum(d.tolist()) if d.size <= 64 else float(np.dot(d, ones))
     if 0.0 < se < math.inf:
-        value = math.log(se) - z[y]
+        value = math.log(se) - z.item(y)
     else:  # overflow or underflow: redo with the max subtracted
-        m = z.max()
+        m = float(z.max())
         np.exp(z - m, out=d)
-        se = np.dot(d, ones)
-        value = math.log(se) + m - z[y]
-    d[y] -= se
+        se = float(np.dot(d, ones))
+        value = math.log(se) + m - z.item(y)
+    d[y] = d.item(y) - se
     return value, 1.0 / se
 
 
