@@ -166,6 +166,8 @@ class Fast:
         else:  # one batch at a time, in buffers sized once (see _work)
             self._buf, self._bufs, self._r = np.empty(0, dt), {}, None
             self._ones, self._eye = np.ones(max(batch_size, s[p]), dt), np.eye(s[p], dtype=dt)
+            if self.L.labels:  # the kernel takes −one-hot rows (see LossKernel)
+                self._eye = -self._eye
             self._label = np.empty(batch_size, data.T.dtype if data.T.ndim == 1 else np.intp)
             # the batch is gathered as columns (s_0, r) from a C-ordered X, else as rows (r, s_0)
             self.rows = not data.X.flags.c_contiguous
@@ -285,19 +287,20 @@ class Fast:
         The gathered batch X (s_0 + 1, r) and the hidden layers keep the document's layout, one
         column per sample: Z[k] (s_k, r), A[k] and Tf[k] (s_k + 1, r) whose last row is ones
         (for A) or the bias row (of Tf, unused); D[k] is Tf[k] without it. The output layer is
-        kept as rows, Z[p], D[p] (r, s_p), like the targets Y. Every view of a shorter last batch
-        is the start of the same buffer, so it needs no memory of its own.
+        kept as rows, Z[p], D[p] (r, s_p), like the targets Y; Z[p] is followed by lse (r,) and
+        Y by ones (r,), so that the loss's sum is one dot (see LossKernel). Every view of a
+        shorter last batch is the start of the same buffer, so it needs no memory of its own.
         """
         w = self._bufs.get(r)
         if w is None:
             s, p, m, buf = self.s, self.p, self.m, self._buf
             hidden = range(1, p)
             shapes = dict(
-                X=[(r, s[0] + 1) if self.rows else (s[0] + 1, r)], Y=[(r, s[p])],
+                X=[(r, s[0] + 1) if self.rows else (s[0] + 1, r)], Yo=[(r * (s[p] + 1),)],
                 tmp=[(max(s[1:p], default=0), r)],
-                Z=[(s[k], r) for k in hidden] + [(r, s[p])],
+                Z=[(s[k], r) for k in hidden], Zl=[(r * (s[p] + 1),)],
                 A=[(s[k] + 1, r) for k in hidden], Tf=[(s[k] + 1, r) for k in hidden],
-                D=[(r, s[p])], se=[(r,)], lse=[(r,)],
+                D=[(r, s[p])], se=[(r,)],
             )  # fmt: skip
             total = sum(int(np.prod(sh)) for shs in shapes.values() for sh in shs) * m // r
             if buf.size < total:  # the first call: one buffer, sized for the full batch
@@ -309,22 +312,26 @@ class Fast:
                     size = int(np.prod(shape))
                     views[name].append(buf[at : at + size].reshape(shape))
                     at += size * m // r  # where the full batch's arrays start
-            Z, D, Tf = [None, *views["Z"]], [None] * p + views["D"], [None, *views["Tf"]]
+            zl, yo, rs = views["Zl"][0], views["Yo"][0], r * s[p]  # [Z^(p) | lse], [Y | ones]
+            Z = [None, *views["Z"], zl[:rs].reshape(r, s[p])]
+            D, Tf = [None] * p + views["D"], [None, *views["Tf"]]
             for k in hidden:
                 D[k] = Tf[k][:-1]  # g'(z) ⊙ (w^T dL) is written over w^T dL (contiguous rows)
             X = views["X"][0]
             w = self._bufs[r] = SimpleNamespace(
-                X=X, Xd=X[:, :-1] if self.rows else X[:-1], Y=views["Y"][0],
+                X=X, Xd=X[:, :-1] if self.rows else X[:-1], Y=yo[:rs].reshape(r, s[p]),
+                zl=zl, yo=yo, lse=zl[rs:],
                 Z=Z, D=D, Tf=Tf, A=[None, *views["A"]],
                 tmp=[None] + [views["tmp"][0].reshape(-1)[: s[k] * r].reshape(s[k], r)
                               for k in hidden],
-                se=views["se"][0], se_col=views["se"][0][:, None], lse=views["lse"][0],
+                se=views["se"][0], se_col=views["se"][0][:, None],
                 ones_p=self._ones[: s[p]], ones_r=self._ones[:r], label=self._label[:r],
             )  # fmt: skip
         if self._r != r:  # the ones rows of the bias, where this r's views have them
             self._r = r
             for a in w.A[1:]:
                 a[-1] = 1.0
+            w.yo[r * self.s[-1] :] = 1.0  # the ones after Y
             if self.rows:
                 w.X[:, -1] = 1.0
             else:
