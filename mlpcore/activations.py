@@ -129,9 +129,7 @@ def _builtin(name, g, g_prime, init, apply, backprop):
 
 
 sigmoid = _builtin("sigmoid", _sigmoid, _sigmoid_prime, "xavier", _sigmoid_apply, _sigmoid_backprop)
-tanh = _builtin(
-    "tanh", np.tanh, _tanh_prime, "xavier", lambda z, out: np.tanh(z, out=out), _tanh_backprop
-)
+tanh = _builtin("tanh", np.tanh, _tanh_prime, "xavier", np.tanh, _tanh_backprop)  # tanh(z, out)
 relu = _builtin(
     "relu", _relu, _relu_prime, "he", lambda z, out: np.maximum(z, 0.0, out=out), _relu_backprop
 )
