@@ -35,6 +35,7 @@ The products go through scipy's BLAS wrappers when scipy is installed, else thro
 from __future__ import annotations
 
 import functools
+import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -302,14 +303,14 @@ class Fast:
                 A=[(s[k] + 1, r) for k in hidden], Tf=[(s[k] + 1, r) for k in hidden],
                 D=[(r, s[p])], se=[(r,)],
             )  # fmt: skip
-            total = sum(int(np.prod(sh)) for shs in shapes.values() for sh in shs) * m // r
+            total = sum(math.prod(sh) for shs in shapes.values() for sh in shs) * m // r
             if buf.size < total:  # the first call: one buffer, sized for the full batch
                 buf = self._buf = np.empty(total, self.dt)
             views, at = {}, 0
             for name, shape_list in shapes.items():
                 views[name] = []
                 for shape in shape_list:
-                    size = int(np.prod(shape))
+                    size = math.prod(shape)
                     views[name].append(buf[at : at + size].reshape(shape))
                     at += size * m // r  # where the full batch's arrays start
             zl, yo, rs = views["Zl"][0], views["Yo"][0], r * s[p]  # [Z^(p) | lse], [Y | ones]
