@@ -21,12 +21,15 @@ What it changes, and nothing else:
   a chunk at a time (a few hundred at most, about 1/64 of the data) into a row-major
   (C, s_0 + 1) block [x^T 1] in the network's dtype, so that a sample is one contiguous row.
   A mini-batch is gathered alone into buffers sized once for the batch size (the last,
-  shorter batch uses the start of them): as columns (s_0, m) from a C-ordered X, as rows
-  (m, s_0) from an F-ordered one, by ``np.take`` with ``out=`` when X has the network's dtype,
-  else through a batch-sized cast. The output layer is kept as rows, Z^T = A^T Wa^T, since
-  (AB)^T = B^T A^T; BLAS's transpose flags absorb every layout.
+  shorter batch uses the start of them): as columns [X; 1] (s_0 + 1, m) from a C-ordered X,
+  as rows [X^T 1] (m, s_0 + 1) from an F-ordered one, by ``np.take`` with ``out=`` when X has
+  the network's dtype, else through a batch-sized cast. The output layer is kept as rows,
+  Z^T = A^T Wa^T, since (AB)^T = B^T A^T; BLAS's transpose flags absorb every layout.
 * **Kernels.** g, g' and the loss run as the in-place kernels that the Activation and Loss
   objects carry (``Activation.kernel``, ``Loss.kernel``); an object without one is called as is.
+* **Few calls per step.** Each numpy or BLAS call on these small arrays costs about half a
+  microsecond whatever its size, so the loops take each layer's operands from one tuple, and
+  the kernels avoid calls (a loss's sum is one dot, see :class:`~mlpcore.losses.LossKernel`).
 
 The products go through scipy's BLAS wrappers when scipy is installed, else through
 :data:`NUMPY_BLAS`, the same calls written with numpy (slower, same numbers up to rounding).
