@@ -10,9 +10,8 @@ What it changes, and nothing else:
 * **Bias folded into the weights.** Layer k keeps ``Wa[k] = [w^(k) | b^(k)]`` of shape
   (s_{k+1}, s_k + 1) and every a^(k) carries a trailing 1, so h_k(b, w, a) = [w | b] [a; 1] is one
   product, and [dW^(k) | dB^(k)] = dL^(k+1) [a^(k); 1]^T is one (eq-dW, eq-dB). All ``Wa[k]``
-  are views of one flat buffer. For mini-batches layer 0 is kept unfolded, w^(0) then b^(0):
-  the batch's inputs are then a plain block that ``np.take`` fills straight from X, and
-  z^(1) starts as b^(0), dB^(0) = dL^(1) 1 is one ``gemv``.
+  are views of one flat buffer. A gathered mini-batch carries its row (or column) of ones
+  too: ``np.take`` fills the block beside it straight from X.
 * **The update fused into the gradient product.** ``ger`` computes Wa ← Wa − c dL [a; 1]^T for
   one sample and ``gemm`` with beta = 1 computes Wa ← Wa − c dL^T [A | 1] for a batch: the
   gradient is never stored. Layer k is updated right after w^(k)T dL^(k+1) has been taken with
@@ -22,12 +21,15 @@ What it changes, and nothing else:
   a chunk at a time (a few hundred at most, about 1/64 of the data) into a row-major
   (C, s_0 + 1) block [x^T 1] in the network's dtype, so that a sample is one contiguous row.
   A mini-batch is gathered alone into buffers sized once for the batch size (the last,
-  shorter batch uses the start of them): as columns (s_0, m) from a C-ordered X, as rows
-  (m, s_0) from an F-ordered one, by ``np.take`` with ``out=`` when X has the network's dtype,
-  else through a batch-sized cast. The output layer is kept as rows, Z^T = A^T Wa^T, since
-  (AB)^T = B^T A^T; BLAS's transpose flags absorb every layout.
+  shorter batch uses the start of them): as columns [X; 1] (s_0 + 1, m) from a C-ordered X,
+  as rows [X^T 1] (m, s_0 + 1) from an F-ordered one, by ``np.take`` with ``out=`` when X has
+  the network's dtype, else through a batch-sized cast. The output layer is kept as rows,
+  Z^T = A^T Wa^T, since (AB)^T = B^T A^T; BLAS's transpose flags absorb every layout.
 * **Kernels.** g, g' and the loss run as the in-place kernels that the Activation and Loss
   objects carry (``Activation.kernel``, ``Loss.kernel``); an object without one is called as is.
+* **Few calls per step.** Each numpy or BLAS call on these small arrays costs about half a
+  microsecond whatever its size, so the loops take each layer's operands from one tuple, and
+  the kernels avoid calls (a loss's sum is one dot, see :class:`~mlpcore.losses.LossKernel`).
 
 The products go through scipy's BLAS wrappers when scipy is installed, else through
 :data:`NUMPY_BLAS`, the same calls written with numpy (slower, same numbers up to rounding).
@@ -36,6 +38,7 @@ The products go through scipy's BLAS wrappers when scipy is installed, else thro
 from __future__ import annotations
 
 import functools
+import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -159,9 +162,6 @@ class Fast:
         ends = np.cumsum([0, *sizes])
         self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
         self.wb = [(w[:, :-1], w[:, -1]) for w in self.Wa]  # views of w^(k) and b^(k)
-        if batch_size > 1:  # layer 0 unfolded, [w^(0) | b^(0)] as w^(0) then b^(0): see _batches
-            self.Wa[0] = self.flat[: s[1] * s[0]].reshape(s[1], s[0])
-            self.wb[0] = self.Wa[0], self.flat[s[1] * s[0] : ends[1]]
         self.WaT = [w.T for w in self.Wa]  # Fortran-order views, what BLAS wants
         if batch_size == 1:  # a chunk of samples as rows [x^T 1]
             self.C = chunk_size(data, 1)
@@ -170,6 +170,8 @@ class Fast:
         else:  # one batch at a time, in buffers sized once (see _work)
             self._buf, self._bufs, self._r = np.empty(0, dt), {}, None
             self._ones, self._eye = np.ones(max(batch_size, s[p]), dt), np.eye(s[p], dtype=dt)
+            if self.L.labels:  # the kernel takes −one-hot rows (see LossKernel)
+                self._eye = -self._eye
             self._label = np.empty(batch_size, data.T.dtype if data.T.ndim == 1 else np.intp)
             # the batch is gathered as columns (s_0, r) from a C-ordered X, else as rows (r, s_0)
             self.rows = not data.X.flags.c_contiguous
@@ -250,7 +252,11 @@ class Fast:
         gemv, ger = self.blas.gemv, self.blas.ger
         WaT, flat, act, gp, one = self.WaT, self.flat, self.act, self.gp, self.L.one
         z, aa, av, d, tt, tv, tmp, ones = self.vectors
-        zp, dp = z[p], d[p]
+        W0, z1, d1, zp, dp = WaT[0], z[1], d[1], z[p], d[p]
+        # each layer's operands as one tuple: the loop below indexes no list
+        fwd = [(act, z[k], av[k], WaT[k], aa[k], z[k + 1]) for k in range(1, p)]
+        bwd = [(WaT[k], d[k + 1], tt[k], aa[k], tv[k], z[k], av[k], d[k], tmp[k])
+               for k in range(p - 1, 0, -1)]  # fmt: skip
         scratch = np.empty_like(flat) if safe else None
         taken, total = 0, 0.0
         for x, y in zip(rows, targets, strict=True):
@@ -258,24 +264,25 @@ class Fast:
                 break
             if safe:
                 np.copyto(scratch, flat)
-            gemv(1.0, WaT[0], x, 0.0, z[1], 0, 1, 0, 1, 1, 1)  # z = [w | b][a; 1] (eq-forward)
-            for k in range(1, p):
-                act(z[k], av[k])
-                gemv(1.0, WaT[k], aa[k], 0.0, z[k + 1], 0, 1, 0, 1, 1, 1)
+            gemv(1.0, W0, x, 0.0, z1, 0, 1, 0, 1, 1, 1)  # z = [w | b][a; 1] (eq-forward)
+            for g, zk, ak, W, aak, znext in fwd:
+                g(zk, ak)
+                gemv(1.0, W, aak, 0.0, znext, 0, 1, 0, 1, 1, 1)
             value, c = one(zp, y, dp, ones)  # dL^(p) = c dp (eq-dLp)
             if not value <= limit:
                 raise Diverging(i0 + taken, value)
             c *= alpha
-            for k in range(p - 1, 0, -1):  # eq-dLk with the update of layer k fused in
-                gemv(c, WaT[k], d[k + 1], 0.0, tt[k], 0, 1, 0, 1, 0, 1)  # c w^(k)T dL^(k+1)
-                ger(-c, aa[k], d[k + 1], 1, 1, WaT[k], 0, 0, 1)  # Wa^(k) −= c dL [a; 1]^T
-                gp(tv[k], z[k], av[k], d[k], tmp[k])  # c dL^(k)
+            for W, dnext, t, aak, tk, zk, ak, dk, tmpk in bwd:  # eq-dLk, layer k's update fused
+                gemv(c, W, dnext, 0.0, t, 0, 1, 0, 1, 0, 1)  # c w^(k)T dL^(k+1)
+                ger(-c, aak, dnext, 1, 1, W, 0, 0, 1)  # Wa^(k) −= c dL [a; 1]^T
+                gp(tk, zk, ak, dk, tmpk)  # c dL^(k)
                 c = 1.0
-            ger(-c, x, d[1], 1, 1, WaT[0], 0, 0, 1)  # Wa^(0) −= c dL^(1) [x; 1]^T
+            ger(-c, x, d1, 1, 1, W0, 0, 0, 1)  # Wa^(0) −= c dL^(1) [x; 1]^T
             if safe and not np.isfinite(flat).all():
                 flat[...] = scratch  # never keep a non-finite step
                 break
-            taken, total = taken + 1, total + value
+            taken += 1
+            total += value
         return taken, total
 
     def _work(self, r):
@@ -284,102 +291,115 @@ class Fast:
         The gathered batch X (s_0 + 1, r) and the hidden layers keep the document's layout, one
         column per sample: Z[k] (s_k, r), A[k] and Tf[k] (s_k + 1, r) whose last row is ones
         (for A) or the bias row (of Tf, unused); D[k] is Tf[k] without it. The output layer is
-        kept as rows, Z[p], D[p] (r, s_p), like the targets Y. Every view of a shorter last batch
-        is the start of the same buffer, so it needs no memory of its own.
+        kept as rows, Z[p], D[p] (r, s_p), like the targets Y; Z[p] is followed by lse (r,) and
+        Y by ones (r,), so that the loss's sum is one dot (see LossKernel). Every view of a
+        shorter last batch is the start of the same buffer, so it needs no memory of its own.
         """
         w = self._bufs.get(r)
         if w is None:
             s, p, m, buf = self.s, self.p, self.m, self._buf
             hidden = range(1, p)
             shapes = dict(
-                X=[(r, s[0]) if self.rows else (s[0], r)], Y=[(r, s[p])],
+                X=[(r, s[0] + 1) if self.rows else (s[0] + 1, r)], Yo=[(r * (s[p] + 1),)],
                 tmp=[(max(s[1:p], default=0), r)],
-                Z=[(s[k], r) for k in hidden] + [(r, s[p])],
+                Z=[(s[k], r) for k in hidden], Zl=[(r * (s[p] + 1),)],
                 A=[(s[k] + 1, r) for k in hidden], Tf=[(s[k] + 1, r) for k in hidden],
-                D=[(r, s[p])], se=[(r,)], lse=[(r,)],
+                D=[(r, s[p])], se=[(r,)],
             )  # fmt: skip
-            total = sum(int(np.prod(sh)) for shs in shapes.values() for sh in shs) * m // r
+            total = sum(math.prod(sh) for shs in shapes.values() for sh in shs) * m // r
             if buf.size < total:  # the first call: one buffer, sized for the full batch
                 buf = self._buf = np.empty(total, self.dt)
             views, at = {}, 0
             for name, shape_list in shapes.items():
                 views[name] = []
                 for shape in shape_list:
-                    size = int(np.prod(shape))
+                    size = math.prod(shape)
                     views[name].append(buf[at : at + size].reshape(shape))
                     at += size * m // r  # where the full batch's arrays start
-            Z, D, Tf = [None, *views["Z"]], [None] * p + views["D"], [None, *views["Tf"]]
+            zl, yo, rs = views["Zl"][0], views["Yo"][0], r * s[p]  # [Z^(p) | lse], [Y | ones]
+            Z = [None, *views["Z"], zl[:rs].reshape(r, s[p])]
+            D, Tf = [None] * p + views["D"], [None, *views["Tf"]]
             for k in hidden:
                 D[k] = Tf[k][:-1]  # g'(z) ⊙ (w^T dL) is written over w^T dL (contiguous rows)
+            X = views["X"][0]
             w = self._bufs[r] = SimpleNamespace(
-                X=views["X"][0], Y=views["Y"][0], Z=Z, D=D, Tf=Tf, A=[None, *views["A"]],
+                X=X, Xd=X[:, :-1] if self.rows else X[:-1], Y=yo[:rs].reshape(r, s[p]),
+                zl=zl, yo=yo, lse=zl[rs:],
+                Z=Z, D=D, Tf=Tf, A=[None, *views["A"]],
                 tmp=[None] + [views["tmp"][0].reshape(-1)[: s[k] * r].reshape(s[k], r)
                               for k in hidden],
-                se=views["se"][0], se_col=views["se"][0][:, None], lse=views["lse"][0],
+                se=views["se"][0], se_col=views["se"][0][:, None],
                 ones_p=self._ones[: s[p]], ones_r=self._ones[:r], label=self._label[:r],
             )  # fmt: skip
         if self._r != r:  # the ones rows of the bias, where this r's views have them
             self._r = r
             for a in w.A[1:]:
                 a[-1] = 1.0
+            w.yo[r * self.s[-1] :] = 1.0  # the ones after Y
+            if self.rows:
+                w.X[:, -1] = 1.0
+            else:
+                w.X[-1] = 1.0
         return w
 
     def _batches(self, data, order, start, stop, alpha, limit, flag, safe):
         """Steps start..stop-1 of mini-batches: each batch gathered, then one step."""
         p, m, WaT, flat = self.p, self.m, self.WaT, self.flat
-        gemm, gemv, act, gp, batch = self.blas.gemm, self.blas.gemv, self.act, self.gp, self.L.batch
+        gemm, act, gp, batch = self.blas.gemm, self.act, self.gp, self.L.batch
         X, T, take, labels, eye = data.X, data.T, self.take, data.T.ndim == 1, self._eye
         xt = int(self.rows)  # the batch as rows: X^T in BLAS's terms
-        Xs = X.T if xt else X
-        b0 = self.wb[0][1]
-        b0v, dr = (b0[None, :], 1) if p == 1 else (b0[:, None], 0)  # dL^(p) is stored as rows
+        Xs, W0, dr = (X.T if xt else X), WaT[0], int(p == 1)  # dL^(p) is stored as rows
         last = p - 1  # the layer whose product gives the output rows
         scratch = np.empty_like(flat) if safe else None
-        taken, total = 0, 0.0
+        taken, total, r0 = 0, 0.0, 0
         for j in range(start, stop):
             if flag[0]:
                 break
             idx = order[j * m : (j + 1) * m]
             r = idx.size
-            w = self._work(r)
-            Z, A, D, Tf, Xb, Yb = w.Z, w.A, w.D, w.Tf, w.X, w.Y
+            if r != r0:  # the work arrays of r samples, and each layer's operands as a tuple
+                r0, w = r, self._work(r)
+                Z, D, Xb, Xd, Yb, label, Zp, Dp = w.Z, w.D, w.X, w.Xd, w.Y, w.label, w.Z[p], w.D[p]
+                fwd = [(act, Z[k], w.A[k][:-1], w.A[k].T, WaT[k], Z[k + 1].T, k < last)
+                       for k in range(1, p)]  # fmt: skip
+                bwd = [(D[k + 1].T, WaT[k], w.Tf[k].T, int(k == last), w.A[k].T, D[k], Z[k],
+                        w.A[k][:-1], w.tmp[k]) for k in range(p - 1, 0, -1)]  # fmt: skip
+                XbT, D1T, Z1T = Xb.T, D[1].T, Z[1].T
             if take:  # the batch's columns or rows, straight into the buffer
-                Xs.take(idx, 1 - xt, Xb, "clip")
+                Xs.take(idx, 1 - xt, Xd, "clip")
             else:  # (a batch-sized temporary: another dtype, or a strided X)
-                Xb[...] = Xs[idx] if xt else X[:, idx]
+                Xd[...] = Xs[idx] if xt else X[:, idx]
             if labels:  # one-hot rows: rows of the identity
-                T.take(idx, 0, w.label, "clip")
-                eye.take(w.label, 0, Yb, "clip")
+                T.take(idx, 0, label, "clip")
+                eye.take(label, 0, Yb, "clip")
             else:
                 Yb[...] = T[:, idx].T
             if safe:
                 np.copyto(scratch, flat)
             # forward (eq-forward) for every sample at once; gemm takes Fortran-order views
-            np.copyto(Z[1], b0v)  # z^(1) = b^(0) + w^(0) a^(0)
-            if p == 1:
-                gemm(1.0, WaT[0], Xb.T, 1.0, Z[1].T, 1, 1 - xt, 1)
+            if p == 1:  # z^(1) = [w^(0) | b^(0)] [X; 1], as rows
+                gemm(1.0, W0, XbT, 0.0, Z1T, 1, 1 - xt, 1)
             else:
-                gemm(1.0, Xb.T, WaT[0], 1.0, Z[1].T, xt, 0, 1)
-            for k in range(1, p):
-                act(Z[k], A[k][:-1])
-                if k < last:
-                    gemm(1.0, A[k].T, WaT[k], 0.0, Z[k + 1].T, 0, 0, 1)
+                gemm(1.0, XbT, W0, 0.0, Z1T, xt, 0, 1)
+            for g, zk, ak, AkT, W, ZnT, inner in fwd:
+                g(zk, ak)
+                if inner:
+                    gemm(1.0, AkT, W, 0.0, ZnT, 0, 0, 1)
                 else:
-                    gemm(1.0, WaT[k], A[k].T, 0.0, Z[k + 1].T, 1, 1, 1)
-            value = batch(Z[p], Yb, D[p], w)  # dL^(p) of each sample, as rows (eq-dLp)
+                    gemm(1.0, W, AkT, 0.0, ZnT, 1, 1, 1)
+            value = batch(Zp, Yb, Dp, w)  # dL^(p) of each sample, as rows (eq-dLp)
             if not value / r <= limit:
                 raise Diverging(j, value / r)
             c = alpha / r  # the mean gradient (eq-minibatch)
-            for k in range(p - 1, 0, -1):  # eq-dLk, the update of layer k fused in (beta = 1)
-                rows = int(k == last)  # dL^(p) is stored as rows
-                gemm(c, D[k + 1].T, WaT[k], 0.0, Tf[k].T, rows, 1, 1)  # c w^(k)T dL^(k+1)
-                gemm(-c, A[k].T, D[k + 1].T, 1.0, WaT[k], 1, rows, 1)  # Wa −= c dL [A; 1]^T
-                gp(D[k], Z[k], A[k][:-1], D[k], w.tmp[k])
+            for DnT, W, TfT, rows, AkT, dk, zk, ak, tmpk in bwd:  # eq-dLk, layer k's update fused
+                gemm(c, DnT, W, 0.0, TfT, rows, 1, 1)  # c w^(k)T dL^(k+1)
+                gemm(-c, AkT, DnT, 1.0, W, 1, rows, 1)  # Wa −= c dL [A; 1]^T (beta = 1)
+                gp(dk, zk, ak, dk, tmpk)
                 c = 1.0
-            gemm(-c, Xb.T, D[1].T, 1.0, WaT[0], 1 - xt, dr, 1)  # w^(0) −= c dL^(1) X^T
-            gemv(-c, D[1].T, w.ones_r, 1.0, b0, 0, 1, 0, 1, 1 - dr, 1)  # b^(0) −= c Σ dL^(1)
+            gemm(-c, XbT, D1T, 1.0, W0, 1 - xt, dr, 1)  # Wa^(0) −= c dL^(1) [X; 1]^T
             if safe and not np.isfinite(flat).all():
                 flat[...] = scratch
                 break
-            taken, total = taken + 1, total + value
+            taken += 1
+            total += value
         return taken, total

@@ -26,8 +26,10 @@ class LossKernel:
     ∇L(y)(z) = scale · d and returns ``(L(y)(z), scale)`` (the scale rides on the next
     product). ``batch(Z, Y, D, w)`` for r samples as rows, Z and Y (r, s_p), writes ∇L of each
     row into ``D`` and returns the sum of the r losses; ``w`` holds work vectors ``se``,
-    ``se_col`` (its (r, 1) view), ``lse`` (r,) and ``ones_p`` (s_p,), ``ones_r`` (r,).
-    With ``labels`` the per-sample ``y`` is a class label and the batch ``Y`` one-hot rows.
+    ``se_col`` (its (r, 1) view), ``lse`` (r,) and ``ones_p`` (s_p,), ``ones_r`` (r,), and the
+    flat ``zl`` = [Z | lse] and ``yo`` = [Y | ones_r] (Z, lse and Y are views of them).
+    With ``labels`` the per-sample ``y`` is a class label and the batch ``Y`` holds −1 at each
+    row's label, 0 elsewhere (minus one-hot rows).
     ``L`` and ``grad`` name the formulas it implements: a :class:`Loss` keeps a kernel only if
     they are its own.
     """
@@ -109,34 +111,35 @@ def _squared_batch(Z, Y, D, w):
 
 
 def _xent_one(z, y, d, ones):
-    # softmax(z) − E_y = (exp(z) − Σexp · E_y) / Σexp: d gets the numerator, scale = 1 / Σexp
+    # softmax(z) − E_y = (exp(z) − Σexp · E_y) / Σexp: d gets the numerator, scale = 1 / Σexp.
+    # Python floats throughout: for a few outputs, sum of a list beats a numpy call.
     np.exp(z, out=d)
-    se = np.dot(d, ones)
+    se = sum(d.tolist()) if d.size <= 64 else float(np.dot(d, ones))
     if 0.0 < se < math.inf:
-        value = math.log(se) - z[y]
+        value = math.log(se) - z.item(y)
     else:  # overflow or underflow: redo with the max subtracted
-        m = z.max()
+        m = float(z.max())
         np.exp(z - m, out=d)
-        se = np.dot(d, ones)
-        value = math.log(se) + m - z[y]
-    d[y] -= se
+        se = float(np.dot(d, ones))
+        value = math.log(se) + m - z.item(y)
+    d[y] = d.item(y) - se
     return value, 1.0 / se
 
 
-def _xent_batch(Z, Y, D, w):
+def _xent_batch(Z, Y, D, w):  # Y = −one-hot rows
     np.exp(Z, out=D)
     np.dot(D, w.ones_p, out=w.se)  # Σ_i exp(z_i) of each row
     np.log(w.se, out=w.lse)
-    value = np.dot(w.lse, w.ones_r) - np.vdot(Z, Y)
+    value = float(np.dot(w.zl, w.yo))  # [Z | lse] · [−E_y | 1] = Σ (log Σexp − z_y), one dot
     if not -math.inf < value < math.inf:  # overflow or underflow: redo with the max subtracted
         mx = Z.max(axis=1, keepdims=True)
         np.subtract(Z, mx, out=D)
         np.exp(D, out=D)
         np.dot(D, w.ones_p, out=w.se)
         np.log(w.se, out=w.lse)
-        value = np.dot(w.lse, w.ones_r) + mx.sum() - np.vdot(Z, Y)
+        value = float(np.dot(w.zl, w.yo)) + float(mx.sum())
     np.divide(D, w.se_col, out=D)
-    np.subtract(D, Y, out=D)
+    np.add(D, Y, out=D)  # softmax(z) − E_y
     return value
 
 
