@@ -1,4 +1,4 @@
-"""The playground of lesson 08: its computation, its widget callbacks and its flip-book.
+"""The playground of lesson 08: its computation, its widget callbacks and its pictures.
 
 The callbacks are driven the way a browser drives them, by setting ``widget.value``; the
 browser itself is tested in test_playground_browser.py.
@@ -14,10 +14,10 @@ import pytest
 
 import mlpcore
 from mlpcore.course import playground
-from mlpcore.course.playground import Settings, flipbook
+from mlpcore.course.playground import Settings
 from mlpcore.course.playground.app import App
 
-PNG = b"\x89PNG\r\n\x1a\n"
+PANELS = ("loss", "boundary", "network")
 
 
 def direct_loss(dataset="circles", hidden=(8,), g="tanh", alpha=0.1, epochs=30, seed=0):
@@ -108,7 +108,7 @@ def test_largest_alpha_diverges_with_a_plain_message():
     assert all(math.isfinite(v) for v in run.history.loss)
     assert run.history.loss[-1] > playground.CLIMB * run.history.loss[0]  # it climbed
     assert all(np.isfinite(wk).all() for wk in run.net.w)
-    assert playground.png(playground.figure(run)).startswith(PNG)
+    assert all(playground.panel_figure(run, panel).axes for panel in PANELS)  # still drawn
 
 
 def test_sgd_divergence_error_is_caught_too():
@@ -116,7 +116,7 @@ def test_sgd_divergence_error_is_caught_too():
     run = playground.train(Settings(g="identity", alpha=3.0))
     assert run.diverged and "diverged" in run.message
     assert all(np.isfinite(wk).all() for wk in run.net.w)
-    assert playground.png(playground.figure(run)).startswith(PNG)
+    assert all(playground.panel_figure(run, panel).axes for panel in PANELS)  # still drawn
 
 
 @pytest.mark.parametrize("name", playground.DATASETS)
@@ -129,10 +129,10 @@ def test_every_dataset_and_activation_trains(name, g):
 
 def test_figure_panels_and_bad_panel():
     run = playground.train(Settings(epochs=3))
-    fig = playground.figure(run, panels=("boundary",))
+    fig = playground.panel_figure(run, "boundary")
     assert len(fig.axes) == 1
-    with pytest.raises(ValueError, match="panels"):
-        playground.figure(run, panels=("histogram",))
+    with pytest.raises(ValueError, match="panel"):
+        playground.panel_figure(run, "histogram")
 
 
 def test_sample_dL_is_the_document_recursion():
@@ -317,18 +317,3 @@ def test_holding_retrains_once(app):
 def test_app_rejects_what_its_sliders_cannot_show():
     with pytest.raises(ValueError, match="hidden layers"):
         App(Settings(hidden=(8,) * 5))
-
-
-# -- the flip-book of the static book -------------------------------------------------------
-def test_flipbook_is_self_contained():
-    base = Settings(epochs=3)
-    alphas, sizes = (0.1, 10.0), (1, 3)
-    urls, captions, seconds = flipbook.frames(alphas, sizes, base)
-    assert len(urls) == 2 and all(len(row) == 2 for row in urls)
-    assert all(u.startswith("data:image/png;base64,") for row in urls for u in row)
-    assert len({u for row in urls for u in row}) == 4  # four different pictures
-    assert "diverged" in captions[1][0] and "diverged" not in captions[0][0]
-    html = flipbook.flipbook_html(alphas, sizes, urls, captions)
-    assert html.count('type="range"') == 2 and "<script>" in html
-    assert not re.search(r"(src|href)=\"(https?:)?//", html)  # nothing from the network
-    assert html == flipbook.flipbook_html(alphas, sizes, urls, captions)  # deterministic id

@@ -10,7 +10,7 @@ The package re-exports ``runs`` and ``figures``, never ``app``, so that importin
 widget library.
 """
 
-from .figures import data_url, describe_run, figure, panel_figure, png, show
+from .figures import describe_run, panel_figure, show
 from .runs import (
     CLIMB,
     DATASETS,
@@ -39,12 +39,9 @@ __all__ = [
     "Problem",
     "Run",
     "Settings",
-    "data_url",
     "describe_run",
-    "figure",
     "in_voila",
     "panel_figure",
-    "png",
     "problem",
     "sample_dL",
     "show",

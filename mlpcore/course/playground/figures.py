@@ -2,15 +2,13 @@
 
 :func:`show` (the lesson's static cells) draws each panel as its own SVG of a phone's width,
 with a description computed from the run, so that the panels sit side by side where the column
-allows it and stack on a phone; :func:`figure` draws them in one Figure (the Jupyter app's
-picture, a PNG). This module imports matplotlib (inside the functions that draw);
+allows it and stack on a phone (the Jupyter app draws in the browser instead, through
+:mod:`mlpcore.course.playground.widget`). This module imports matplotlib (inside the functions that draw);
 :mod:`mlpcore.course.playground.runs` computes what is drawn without it.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 
 import numpy as np
@@ -29,36 +27,6 @@ class _Lifted:
         with np.errstate(all="ignore"):
             out = self.net(self.lift(G))
         return np.nan_to_num(out, nan=0.0, posinf=1e300, neginf=-1e300)
-
-
-_WIDTH = {"loss": 1.0, "boundary": 0.85, "network": 1.4}  # relative panel widths
-
-
-def figure(
-    run: Run, panels=("loss", "boundary", "network"), width: float = 4.3, ylim=None, labels=True
-):
-    """A matplotlib Figure (not attached to pyplot) with the requested panels of ``run``.
-
-    ``ylim`` fixes the loss axis (the flip-book uses one range for every frame); ``labels``
-    is passed to :func:`mlpcore.course.figures.draw_network` (its notation labels take time
-    to typeset).
-    """
-    from matplotlib.figure import Figure
-
-    # Fixed margins: a constrained layout measures every label and doubled the drawing time.
-    unknown = [panel for panel in panels if panel not in _WIDTH]
-    if unknown or not panels:
-        raise ValueError(f"panels must be some of {tuple(_WIDTH)}, got {tuple(panels)}")
-    ratios = [_WIDTH[panel] for panel in panels]
-    # The network panel: its captions and colour bar (under it) need the height of its own figure.
-    fig = Figure(figsize=(width * sum(ratios), _SIZE["network"][1] if "network" in panels else 3.6))
-    fig.subplots_adjust(
-        left=0.8 / (width * sum(ratios)), right=0.99, bottom=0.1, top=0.88, wspace=0.12
-    )
-    axes = fig.subplots(1, len(panels), squeeze=False, width_ratios=ratios)[0]
-    for ax, panel in zip(axes, panels, strict=True):
-        _draw(ax, run, panel, ylim, labels)
-    return fig
 
 
 def _draw(ax, run: Run, panel: str, ylim=None, labels=True) -> None:
@@ -150,24 +118,6 @@ def _loss_panel(ax, run: Run, plots, ylim=None) -> None:
     ax.set_title(f"α = {s.alpha:.3g}, g = {s.g}, {s.dataset}")
 
 
-def png(fig, dpi: int = 72) -> bytes:
-    """Render a Figure to PNG bytes without pyplot (so nothing leaks into a notebook).
-
-    The PNG carries what the figure shows (``mlpcore.course.figures.description``) as its
-    "Description" text chunk: the book makes it the image's alt text."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    text = plots.description(fig)
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Description": text} if text else None)
-    return buf.getvalue()
-
-
-def data_url(png_bytes: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png_bytes).decode("ascii")
-
-
 def show(run: Run, panels=("loss", "boundary", "network")) -> None:
     """Display each panel of the run as its own SVG, described from the run (the notebook's
     static cells; tag the cell ``panels`` so that the book lays them out side by side)."""
@@ -176,4 +126,4 @@ def show(run: Run, panels=("loss", "boundary", "network")) -> None:
         plots.show(fig, alt=describe_run(run))
 
 
-__all__ = ["data_url", "describe_run", "figure", "panel_figure", "png", "show"]
+__all__ = ["describe_run", "panel_figure", "show"]
