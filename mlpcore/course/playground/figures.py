@@ -3,8 +3,8 @@
 :func:`show` (the lesson's static cells) draws each panel as its own SVG of a phone's width,
 with a description computed from the run, so that the panels sit side by side where the column
 allows it and stack on a phone (the Jupyter app draws in the browser instead, through
-:mod:`mlpcore.course.playground.widget`). This module imports matplotlib (inside the functions that draw);
-:mod:`mlpcore.course.playground.runs` computes what is drawn without it.
+:mod:`mlpcore.course.playground.widget`). This module imports matplotlib (inside the functions
+that draw); :mod:`mlpcore.course.playground.runs` computes what is drawn without it.
 """
 
 from __future__ import annotations
