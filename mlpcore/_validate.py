@@ -45,6 +45,15 @@ def as_array(name: str, value, ndim: tuple[int, ...] | int | None = None, dtype=
     return arr
 
 
+def all_finite(a: np.ndarray) -> bool:
+    """Whether every entry of the float array ``a`` is finite: one pass, no temporary the size
+    of ``a``. A sum is finite only if every term is (inf and NaN propagate through it); only a
+    sum that overflows from finite terms needs the entry-by-entry check."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(a, axis=None)
+    return math.isfinite(total) or bool(np.isfinite(a).all())
+
+
 def check_shape(name: str, arr: np.ndarray, expected: tuple, hint: str = "") -> None:
     """Raise ``ValueError`` unless ``arr.shape == expected``."""
     if arr.shape != tuple(expected):
@@ -169,8 +178,10 @@ def as_columns(
     would train, without any error, on the transpose.
 
     The entries must be real and finite; with ``dtype`` float32 (the network's), they must also
-    fit in it, or the cast would turn them into inf. Both checks read the min and the max, so
-    they allocate nothing the size of ``X``. ``size`` names s0 in messages ("s_p" for targets).
+    fit in it, or the cast would turn them into inf. Neither check allocates anything the size of
+    ``X``: finiteness is one sum (:func:`all_finite`), and only a range check (a float64 ``X`` for
+    a float32 network) or an error reads the min and the max. ``size`` names s0 in messages
+    ("s_p" for targets).
     """
     if layout is not None and layout not in LAYOUTS:
         raise ValueError(f"layout must be 'columns', 'rows' or None, got {layout!r}")
@@ -197,16 +208,13 @@ def as_columns(
             )
         X = X.T
     check_shape_rows(name, X, s0, size)
-    if X.size:
+    top = float(np.finfo(dtype).max) if dtype is not None and np.dtype(dtype).kind == "f" else None
+    wider = top is not None and X.dtype.kind == "f" and float(np.finfo(X.dtype).max) > top
+    if X.size and X.dtype.kind == "f" and (wider or not all_finite(X)):  # (integers are finite)
         lo, hi = np.min(X), np.max(X)  # NaN propagates to both; an inf is one of them
         if not (np.isfinite(lo) and np.isfinite(hi)):
             bad = "NaN" if np.isnan(lo) or np.isnan(hi) else "inf"
             raise ValueError(f"{name} contains {bad}; every entry must be finite")
-        top = (
-            float(np.finfo(dtype).max)
-            if dtype is not None and np.dtype(dtype).kind == "f"
-            else None
-        )
         if top is not None and max(-float(lo), float(hi)) > top:
             raise ValueError(
                 f"{name} holds values up to {max(-float(lo), float(hi)):.3g} in absolute value, "

@@ -6,6 +6,7 @@ built as ``Backend(net, loss, batch_size, data)`` and offers:
 
 * ``load(net)`` / ``store(net)``: take the parameters from ``net`` / write them back into it;
 * ``snapshot()``, ``restore(snapshot)``, ``finite()``: for the replay after a divergence;
+* ``close()``: the run is over, whatever its end (the fast backend hands its buffers on);
 * ``steps(data, order, start, stop, alpha, limit, flag, safe=False)``: steps ``start..stop-1`` of
   an epoch whose samples come in ``order`` (step j takes the batch ``order[j m : (j+1) m]``).
   Before each step it computes the step's loss (the mean over its batch) and raises
@@ -130,6 +131,7 @@ class Run:
         self.chunk = chunk_size(data, 1)  # for the loss passes, before the backend exists
         self.history, self.progress = history, progress
         self.flag, self.previous, self.bar, self.epoch = [False], None, None, 0
+        self.backend = None  # built by start()
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -149,6 +151,8 @@ class Run:
         interrupted = kind is not None and issubclass(kind, KeyboardInterrupt)
         self.history.interrupted |= interrupted
         self.history.seconds = time.perf_counter() - self.t0
+        if self.backend is not None:
+            self.backend.close()
         if self.bar is not None:
             self.bar.close()
         if self.previous is not None:

@@ -27,6 +27,7 @@ import numpy as np
 
 from ._checks import check_loss_output
 from ._validate import (
+    all_finite,
     as_array,
     as_columns,
     check_alpha,
@@ -114,7 +115,10 @@ class Plain:
             mine[...] = saved
 
     def finite(self) -> bool:
-        return all(np.isfinite(a).all() for a in self.net.w + self.net.b)
+        return all(all_finite(a) for a in self.net.w + self.net.b)
+
+    def close(self) -> None:
+        pass  # nothing of its own to hand on
 
     def steps(self, data, order, start, stop, alpha, limit, flag, safe=False):
         taken, total = 0, 0.0
@@ -248,7 +252,7 @@ def _training_data(net, X, Y, loss, layout, for_sgd=False) -> SimpleNamespace:
     else:
         T = _targets(Y, X, net, loss, layout, for_sgd)
     for k in range(net.p if for_sgd else 0):
-        if not (np.isfinite(net.w[k]).all() and np.isfinite(net.b[k]).all()):
+        if not (all_finite(net.w[k]) and all_finite(net.b[k])):
             raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
     return SimpleNamespace(X=X, T=T, n=X.shape[1])
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import sys
+import threading
 
 import numpy as np
 import pytest
@@ -275,3 +277,51 @@ def test_every_memory_order_and_dtype_of_x_takes_the_plain_steps(backend, order,
     train(backend, net, X, Y, "softmax_cross_entropy", **kw)
     train("plain", ref, X.astype(np.float64, order="C"), Y, "softmax_cross_entropy", **kw)
     assert max_diff(net, ref) < 1e-12
+
+
+# -- buffers kept between calls ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_two_runs_at_once_never_share_their_buffers(batch_size):
+    """The fast backend keeps its buffers for the next call. Two networks of the same shape
+    trained at the same time in two threads (switching every few microseconds) must each end as
+    when trained alone: a buffer in use is never handed to another run."""
+    s, loss = (3, 5, 4), "softmax_cross_entropy"
+    X, Y = problem(s, loss, n=40)
+    alone = [mlpcore.Network(s, seed=k) for k in range(2)]
+    for net in alone:  # (these also leave buffers in the store for the runs below)
+        train("fast", net, X, Y, loss, batch_size=batch_size, epochs=100)
+    together = [mlpcore.Network(s, seed=k) for k in range(2)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [
+            threading.Thread(target=train, args=("fast", net, X, Y, loss),
+                             kwargs=dict(batch_size=batch_size, epochs=100))
+            for net in together
+        ]  # fmt: skip
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(max_diff(a, b) == 0.0 for a, b in zip(alone, together, strict=True))
+
+
+@pytest.mark.parametrize("batch_size", [1, 32])
+def test_the_next_call_takes_the_buffers_of_the_last(batch_size):
+    s, loss = (6, 9, 3), "softmax_cross_entropy"
+    X, Y = problem(s, loss, n=64)
+    train("fast", mlpcore.Network(s, seed=0), X, Y, loss, batch_size=batch_size)
+    size = lambda s: sum(b * (a + 1) for a, b in zip(s, s[1:], strict=False))  # noqa: E731
+    kept = dict(fast._SPARE)
+    assert kept["flat"].size == size(s)
+    train("fast", mlpcore.Network(s, seed=1), X, Y, loss, batch_size=batch_size)
+    assert fast._SPARE["flat"] is kept["flat"]  # taken, used, given back
+    if batch_size > 1:
+        assert fast._SPARE["work"] is kept["work"]
+    big = (6, 90, 3)  # more than twice the size: a buffer of its own, and the small one goes
+    train("fast", mlpcore.Network(big, seed=0), X, Y, loss, batch_size=batch_size)
+    assert fast._SPARE["flat"] is not kept["flat"] and fast._SPARE["flat"].size == size(big)

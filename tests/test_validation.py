@@ -4,8 +4,12 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import mlpcore as m
+from mlpcore._validate import all_finite
 
 
 @pytest.fixture
@@ -100,6 +104,30 @@ def test_non_finite_data(net, bad, word):
         m.step(net, X[:, 2], Yb[:, 2], "squared_error", 0.1)
     with pytest.raises(ValueError, match=f"X contains {word}"):
         m.mean_loss(net, Xb, Y, "squared_error")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        hnp.arrays(
+            dt, hnp.array_shapes(min_dims=1, max_dims=2, max_side=40),
+            elements=st.floats(width=width) | st.sampled_from([big, -big, np.inf, np.nan]),
+        )
+        for dt, width, big in ((np.float32, 32, 3e38), (np.float64, 64, 1.7e308))
+    )
+)  # fmt: skip
+def test_all_finite_is_isfinite_all(a):
+    """The one-sum check agrees with the entry-by-entry one, also when finite entries make the
+    sum overflow (3e38 in float32, 1.7e308 in float64) or inf and -inf cancel into NaN."""
+    assert all_finite(a) == bool(np.isfinite(a).all())
+
+
+def test_finite_data_whose_sum_overflows_trains(net):
+    """Entries near the dtype's largest value overflow the check's sum: not an error."""
+    X, Y = good_data(n=6)
+    assert m.sgd(net, X, Y, "squared_error", 0.1, epochs=0, progress=False).loss
+    big = np.full((3, 4), 1.7e308)
+    assert all_finite(big) and not all_finite(np.append(big, np.nan))
 
 
 def test_non_finite_parameters_are_refused_before_training(net):
