@@ -48,7 +48,10 @@ def as_array(name: str, value, ndim: tuple[int, ...] | int | None = None, dtype=
 def all_finite(a: np.ndarray) -> bool:
     """Whether every entry of the float array ``a`` is finite: one pass, no temporary the size
     of ``a``. A sum is finite only if every term is (inf and NaN propagate through it); only a
-    sum that overflows from finite terms needs the entry-by-entry check."""
+    sum that overflows from finite terms needs the entry-by-entry check. (Below 2^14 entries the
+    entry-by-entry check is the faster one: no error state to set.)"""
+    if a.size < 1 << 14:
+        return bool(np.isfinite(a).all())
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.add.reduce(a, axis=None)
     return math.isfinite(total) or bool(np.isfinite(a).all())

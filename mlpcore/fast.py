@@ -28,10 +28,11 @@ What it changes, and nothing else:
 * **Kernels.** g, g' and the loss run as the in-place kernels that the Activation and Loss
   objects carry (``Activation.kernel``, ``Loss.kernel``); an object without one is called as is.
 * **Buffers kept for the next call.** The parameter buffer and the mini-batch work buffer
-  go back to a one-slot store when the run ends (:meth:`Fast.close`), and the next Fast of
-  the same dtype and about the same size takes them: a fresh buffer of a few MB costs its
-  page faults on first touch (about 4 ms a call on a 784-1024-1024-10 network, an eighth of
-  a step). A buffer is taken out of the store while in use, so two runs never share one.
+  (with its views) go back to a one-slot store when the run ends (:meth:`Fast.close`), and
+  the next Fast that fits takes them: a fresh buffer of a few MB costs its page faults on
+  first touch (about 4 ms a call on a 784-1024-1024-10 network, an eighth of a step), and
+  building the views costs about 40 µs a call. A buffer is taken out of the store while in
+  use, so two runs never share one.
 * **Few calls per step.** Each numpy or BLAS call on these small arrays costs about half a
   microsecond whatever its size, so the loops take each layer's operands from one tuple, and
   the kernels avoid calls (a loss's sum is one dot, see :class:`~mlpcore.losses.LossKernel`).
@@ -124,7 +125,9 @@ def scipy_blas(dtype):
 
 # -- buffers kept between calls ----------------------------------------------------------------
 
-_SPARE: dict[str, np.ndarray] = {}  # role -> the buffer that the last closed Fast gave back
+# "flat": the parameter buffer that the last closed Fast gave back; "work": (key, buffer, views)
+# of its mini-batch work arrays, reused by a Fast of the same key (shapes, dtype, m, layout)
+_SPARE: dict = {}
 
 
 def _buffer(role: str, size: int, dt) -> np.ndarray:
@@ -193,13 +196,19 @@ class Fast:
             self.Xr = np.ones((self.C, s[0] + 1), dt)
             self.Yr = np.zeros((self.C, s[p]), dt)
         else:  # one batch at a time, in buffers sized once (see _work)
-            self._buf, self._bufs, self._r = np.empty(0, dt), {}, None
-            self._ones, self._eye = np.ones(max(batch_size, s[p]), dt), np.eye(s[p], dtype=dt)
+            self.rows = not data.X.flags.c_contiguous  # gathered as rows (r, s_0) if so
+            label = data.T.dtype if data.T.ndim == 1 else np.dtype(np.intp)
+            self._key, self._r, self._ops = (tuple(s), dt, batch_size, self.rows, label), None, {}
+            spare = _SPARE.pop("work", None)  # the last run's arrays and views, if they fit
+            if spare is not None and spare[0] == self._key:
+                self._buf, self._bufs, self._ones, self._label = spare[1:]
+            else:
+                self._buf, self._bufs = np.empty(0, dt), {}
+                self._ones = np.ones(max(batch_size, s[p]), dt)
+                self._label = np.empty(batch_size, label)
+            self._eye = np.eye(s[p], dtype=dt)
             if self.L.labels:  # the kernel takes −one-hot rows (see LossKernel)
                 self._eye = -self._eye
-            self._label = np.empty(batch_size, data.T.dtype if data.T.ndim == 1 else np.intp)
-            # the batch is gathered as columns (s_0, r) from a C-ordered X, else as rows (r, s_0)
-            self.rows = not data.X.flags.c_contiguous
             self.take = (
                 data.X.dtype == dt and (data.X.T if self.rows else data.X).flags.c_contiguous
             )
@@ -229,7 +238,8 @@ class Fast:
     def close(self) -> None:
         """The run is over: the buffers go to the next Fast (this one must not be used again)."""
         _give_back("flat", self.flat)
-        _give_back("work", getattr(self, "_buf", None))
+        if self.m > 1 and self._buf.size:
+            _SPARE["work"] = (self._key, self._buf, self._bufs, self._ones, self._label)
         self.flat = self._buf = self._bufs = None
 
     # -- steps ----------------------------------------------------------------------------------
@@ -339,7 +349,7 @@ class Fast:
             )  # fmt: skip
             total = sum(math.prod(sh) for shs in shapes.values() for sh in shs) * m // r
             if buf.size < total:  # the first call: one buffer, sized for the full batch
-                buf = self._buf = _buffer("work", total, self.dt)
+                buf = self._buf = np.empty(total, self.dt)
             views, at = {}, 0
             for name, shape_list in shapes.items():
                 views[name] = []
@@ -373,14 +383,22 @@ class Fast:
                 w.X[-1] = 1.0
         return w
 
+    def _operands(self, w):
+        """The work arrays that a step of ``_batches`` uses, each layer's as one tuple."""
+        p, WaT, act, last = self.p, self.WaT, self.act, self.p - 1
+        Z, D, A = w.Z, w.D, w.A
+        fwd = [(act, Z[k], A[k][:-1], A[k].T, WaT[k], Z[k + 1].T, k < last) for k in range(1, p)]
+        bwd = [(D[k + 1].T, WaT[k], w.Tf[k].T, int(k == last), A[k].T, D[k], Z[k], A[k][:-1],
+                w.tmp[k]) for k in range(p - 1, 0, -1)]  # fmt: skip
+        return w, w.Xd, w.Y, w.label, Z[p], D[p], w.X.T, D[1].T, Z[1].T, fwd, bwd
+
     def _batches(self, data, order, start, stop, alpha, limit, flag, safe):
         """Steps start..stop-1 of mini-batches: each batch gathered, then one step."""
         p, m, WaT, flat = self.p, self.m, self.WaT, self.flat
-        gemm, act, gp, batch = self.blas.gemm, self.act, self.gp, self.L.batch
+        gemm, gp, batch = self.blas.gemm, self.gp, self.L.batch
         X, T, take, labels, eye = data.X, data.T, self.take, data.T.ndim == 1, self._eye
         xt = int(self.rows)  # the batch as rows: X^T in BLAS's terms
         Xs, W0, dr = (X.T if xt else X), WaT[0], int(p == 1)  # dL^(p) is stored as rows
-        last = p - 1  # the layer whose product gives the output rows
         scratch = np.empty_like(flat) if safe else None
         taken, total, r0 = 0, 0.0, 0
         for j in range(start, stop):
@@ -389,13 +407,10 @@ class Fast:
             idx = order[j * m : (j + 1) * m]
             r = idx.size
             if r != r0:  # the work arrays of r samples, and each layer's operands as a tuple
-                r0, w = r, self._work(r)
-                Z, D, Xb, Xd, Yb, label, Zp, Dp = w.Z, w.D, w.X, w.Xd, w.Y, w.label, w.Z[p], w.D[p]
-                fwd = [(act, Z[k], w.A[k][:-1], w.A[k].T, WaT[k], Z[k + 1].T, k < last)
-                       for k in range(1, p)]  # fmt: skip
-                bwd = [(D[k + 1].T, WaT[k], w.Tf[k].T, int(k == last), w.A[k].T, D[k], Z[k],
-                        w.A[k][:-1], w.tmp[k]) for k in range(p - 1, 0, -1)]  # fmt: skip
-                XbT, D1T, Z1T = Xb.T, D[1].T, Z[1].T
+                r0, w, ops = r, self._work(r), self._ops.get(r)
+                if ops is None:  # once per batch size and run
+                    ops = self._ops[r] = self._operands(w)
+                w, Xd, Yb, label, Zp, Dp, XbT, D1T, Z1T, fwd, bwd = ops
             if take:  # the batch's columns or rows, straight into the buffer
                 Xs.take(idx, 1 - xt, Xd, "clip")
             else:  # (a batch-sized temporary: another dtype, or a strided X)

@@ -320,8 +320,9 @@ def test_the_next_call_takes_the_buffers_of_the_last(batch_size):
     assert kept["flat"].size == size(s)
     train("fast", mlpcore.Network(s, seed=1), X, Y, loss, batch_size=batch_size)
     assert fast._SPARE["flat"] is kept["flat"]  # taken, used, given back
-    if batch_size > 1:
-        assert fast._SPARE["work"] is kept["work"]
+    if batch_size > 1:  # the work buffer and its views, for the same shapes and batch size
+        (key, *arrays), (was, *kept_arrays) = fast._SPARE["work"], kept["work"]
+        assert key == was and all(a is b for a, b in zip(arrays, kept_arrays, strict=True))
     big = (6, 90, 3)  # more than twice the size: a buffer of its own, and the small one goes
     train("fast", mlpcore.Network(big, seed=0), X, Y, loss, batch_size=batch_size)
     assert fast._SPARE["flat"] is not kept["flat"] and fast._SPARE["flat"].size == size(big)
