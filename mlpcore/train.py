@@ -195,7 +195,8 @@ def sgd(
     or a step's loss exceeds ``loss_limit``; the network keeps the last finite step. A Ctrl-C
     stops at a step boundary and returns the history so far, with ``interrupted=True`` (see
     :class:`~mlpcore.run.Run`). Memory: the data is read in place, a chunk at a time; no copy
-    of it is made.
+    of it is made. The fast backend keeps its parameter buffer (the size of the model) and its
+    work arrays (one batch) after the call, for the next call to reuse.
     """
     loss, alpha = get_loss(loss), check_alpha(alpha)
     check_loss_output(loss, net.s[-1])
