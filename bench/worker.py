@@ -4,13 +4,16 @@ The child that times a BLAS setting starts one worker per runner with multiproce
 (a fresh interpreter that inherits the setting's environment: no process with BLAS or OpenMP
 threads is ever forked). A worker imports only its runner's libraries, builds the runner for
 each workload when asked, and times its turns itself; between requests it waits, blocked on
-its pipe. So no library runs in the wake of another library in the same process.
+its pipe. So no library runs in the wake of another library in the same process. A turn ends
+only once the runner's pool threads have stopped spinning (``settle``), so that no pool takes a
+core from the next runner either.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -68,6 +71,26 @@ def quality(wl, params, rows, labels) -> float:
     return float(mlpcore.mean_loss(net, mlpcore.rows_to_columns(rows), Y, wl["loss"]))
 
 
+def settle(timeout: float = 1.0) -> None:
+    """Wait, sleeping, until every other thread of this process sleeps too.
+
+    After its work a pool's threads spin before they sleep: OpenBLAS's for 2^28 cycles (about
+    0.1 s here), libgomp's for a few ms. Meanwhile they would take a core from the next runner,
+    whichever process it is in. Linux: a thread's state is in /proc/self/task/<tid>/stat."""
+    me, end = threading.get_native_id(), time.monotonic() + timeout
+    while time.monotonic() < end:
+        states = []
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat") as f:
+                    states += [f.read().rsplit(")", 1)[1].split()[0]] if int(tid) != me else []
+            except FileNotFoundError:  # a thread that just ended
+                pass
+        if "R" not in states:
+            return
+        time.sleep(0.002)
+
+
 class Runner:
     """A runner (``peers.PEERS[name]``), built afresh for each workload; ``ctl``: its pools."""
 
@@ -94,7 +117,9 @@ class Runner:
             self.runner.run(1)
         t = time.perf_counter()
         self.runner.run(steps)
-        return time.perf_counter() - t
+        t = time.perf_counter() - t
+        settle()  # untimed: the next runner starts with no pool thread spinning
+        return t
 
     def quality(self, _=None) -> float | None:
         """quality() of the final parameters (None for the floors, which train nothing)."""
