@@ -111,9 +111,10 @@ class Runner:
         return len(self.data[1])
 
     def turn(self, steps) -> float:
-        """One timed call of ``steps`` steps, in seconds (on B an untimed step wakes the pool)."""
+        """One timed call of ``steps`` steps, in seconds; first an untimed step wakes the pool
+        on B (on every workload with ``run.py --wake``)."""
         use_pools(self.ctl, self.runner.pools)
-        if not self.wl["data"]:
+        if self.wl["wake"]:
             self.runner.run(1)
         t = time.perf_counter()
         self.runner.run(steps)
