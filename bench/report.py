@@ -133,6 +133,10 @@ def render(results) -> str:
         f"per-round ratios over {'–'.join(map(str, rounds))} timed rounds. "
         f"Thread pools (threadpoolctl): {pools}."
     )
+    apart = sets[0].get("separate_processes")  # absent from results.json before the workers
+    if apart is not None:
+        one = "All runners ran in one process (`--one-process`)."
+        head += " " + ("Each runner ran in a process of its own." if apart else one)
     return "\n".join([head, ""] + speed(results) + [""] + memory(results))
 
 

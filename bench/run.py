@@ -3,7 +3,9 @@
     python bench/run.py            # both BLAS settings and the memory figures -> results.json
     python bench/run.py --quick    # a smoke run -> results-quick.json
 
-Each BLAS setting is timed in a child process, each memory figure in a process of its own.
+Each BLAS setting is timed by a child process that starts one worker process per runner
+(bench/worker.py; --one-process: all runners in that child), each memory figure in a process
+of its own.
 bench/README.md says how it measures, and why this is a plain loop rather than pyperf.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -24,84 +27,58 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import memory  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
+import worker  # noqa: E402
 
-HERE, THREADS = Path(__file__).resolve().parent, 2
+HERE = Path(__file__).resolve().parent
 BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-IMPORTS = {"scikit-learn": "sklearn.neural_network", "PyTorch": "torch"}
 
 
-def use_pools(ctl, pools) -> None:
-    """THREADS threads for the pools a runner uses, 1 for the others (their workers stay idle)."""
-    for lib in ctl.lib_controllers:
-        lib.set_num_threads(THREADS if any(p in lib.filepath for p in pools) else 1)
+def time_workload(wl, runners, rounds) -> dict:
+    """The same steps from the same weights for every runner, in rotated order, round by round.
 
-
-def quality(wl, params, rows, labels) -> float:
-    """Accuracy on the digits test set, otherwise the mean loss on the timed samples."""
-    import mlpcore
-
-    net = mlpcore.Network(wl["s"], g=wl["g"], seed=0)
-    for k in range(net.p):
-        net.w[k][...], net.b[k][...] = params[0][k], params[1][k]
-    if wl["data"] == "digits":
-        test = mlpcore.data.digits()[1]
-        return float(np.mean(net.predict(test.X) == test.labels))
-    Y = labels[None, :] * 1.0 if wl["loss"] == peers.SE else labels
-    return float(mlpcore.mean_loss(net, mlpcore.rows_to_columns(rows), Y, wl["loss"]))
-
-
-def time_workload(wl, names, rounds, ctl) -> dict:
-    """The same steps from the same weights for every runner, in rotated order, round by round."""
-    import mlpcore
-
-    rows, labels = peers.make_data(wl)
-    steps = len(labels) // wl["m"] * wl["epochs"]  # B: its steps; A and tiny: whole epochs
-    start = mlpcore.Network(wl["s"], g=wl["g"], seed=0, dtype=wl["dtype"])
-    runners = {}
-    for name in names:
-        try:
-            runners[name] = peers.PEERS[name](wl, start.copy(), rows, labels)
-        except ImportError:  # a peer that is not installed is left out
-            pass
+    ``runners``: name -> worker.Worker (a process each) or worker.Local (--one-process)."""
+    n = {name: r.call("build", wl) for name, r in runners.items()}
+    runners = {name: r for name, r in runners.items() if n[name]}  # not installed: left out
+    steps = n["floor"] // wl["m"] * wl["epochs"]  # B: its steps; A and tiny: whole epochs
     times = {name: [] for name in runners}
     for r in range(rounds + 1):  # round 0 warms up and is dropped
         for name in list(runners)[r % len(runners) :] + list(runners)[: r % len(runners)]:
-            use_pools(ctl, runners[name].pools)
-            if not wl["data"]:  # B: an untimed step first wakes the runner's pool
-                runners[name].run(1)
-            t = time.perf_counter()
-            runners[name].run(steps)
-            times[name] += [(time.perf_counter() - t) / steps] if r else []
-    use_pools(ctl, [""])  # every pool back to THREADS
+            t = runners[name].call("turn", steps)
+            times[name] += [t / steps] if r else []
     t = {k: np.array(v) for k, v in times.items()}
     med = lambda f: {k: float(np.median(f(v))) for k, v in t.items()}  # noqa: E731
     out = dict(name=wl["name"], steps=steps, rounds=rounds, us=med(lambda v: v * 1e6))
     out.update(x_floor=med(lambda v: v / t["floor"]), x_sgd=med(lambda v: v / t["mlpcore.sgd"]))
-    ran = [k for k in runners if hasattr(runners[k], "params")]  # not the floors
-    return dict(out, quality={k: quality(wl, runners[k].params(), rows, labels) for k in ran})
+    q = {k: r.call("quality") for k, r in runners.items()}
+    return dict(out, quality={k: v for k, v in q.items() if v is not None})  # not the floors
+
+
+def start_runners(names, one_process):
+    """(runners, thread pools): a worker process per runner, or all in this process."""
+    if one_process:
+        ctl, pools = worker.load(names)
+        return {name: worker.Local(worker.Runner(name, ctl)) for name in names}, pools
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: never fork BLAS threads
+    runners = {name: worker.Worker(ctx, name) for name in names}  # they import side by side
+    pools = {p["filepath"]: p for r in runners.values() for p in r.ready()}
+    return runners, list(pools.values())
 
 
 def child_time(args) -> dict:
-    from threadpoolctl import ThreadpoolController
-
-    for mod in ["scipy.linalg.blas"] + [IMPORTS[p] for p in args.peers if p in IMPORTS]:
-        try:  # imported first, so that threadpoolctl sees every pool
-            __import__(mod)
-        except ImportError:
-            pass
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(THREADS)
-    ctl, keep = ThreadpoolController(), ("internal_api", "version", "architecture", "filepath")
-    pools = [{k: lib.get(k) for k in keep} for lib in ctl.info()]
-    for p in pools:  # the library's folder only: no path of this machine in results.json
-        p["filepath"] = "/".join(Path(p["filepath"]).parts[-3:])
+    names = ["floor", "mlpcore.sgd", *args.peers]
+    runners, pools = start_runners(names, args.one_process)
     out = dict(env={v: os.environ.get(v) for v in BLAS_VARS}, threadpools=pools, workloads=[])
-    out["load"], names = [os.getloadavg()[0]], ["floor", "mlpcore.sgd", *args.peers]
+    out.update(separate_processes=not args.one_process, pid=os.getpid())
+    out["pids"] = {name: r.pid for name, r in runners.items()}
+    out["load"] = [os.getloadavg()[0]]
     for wl in peers.workloads(args.quick):
         if wl["name"].startswith(args.only):
             rounds = args.rounds or (2 if args.quick else 20 if wl["m"] < 256 else 10)
-            out["workloads"].append(time_workload(wl, names, rounds, ctl))
+            wl["wake"] = args.wake or not wl["data"]  # B: always
+            out["workloads"].append(dict(time_workload(wl, runners, rounds), wake=wl["wake"]))
             print(f"  {wl['name']}: done", file=sys.stderr, flush=True)
+    for r in runners.values():
+        r.close()
     return dict(out, load=out["load"] + [os.getloadavg()[0]])
 
 
@@ -118,6 +95,10 @@ def main(argv=None) -> int:
         "--peers", default="numpy floor,scikit-learn,PyTorch", help="besides floor and sgd"
     )
     ap.add_argument("--rounds", type=int, default=0, help="timed rounds (default 20, 10 on B)")
+    ap.add_argument(
+        "--one-process", action="store_true", help="all runners in one process (the old way)"
+    )
+    ap.add_argument("--wake", action="store_true", help="an untimed step before every turn")
     ap.add_argument("--memory", choices=["all", "digits", "none"], default="all")
     ap.add_argument("--out", help="default bench/results.json (results-quick.json if --quick)")
     ap.add_argument("--child", choices=["time", "memory"], help=argparse.SUPPRESS)
@@ -130,6 +111,7 @@ def main(argv=None) -> int:
         return 0
     t0, flags = time.perf_counter(), [f"--only={args.only}", f"--rounds={args.rounds}"]
     flags += [f"--peers={','.join(args.peers)}"] + (["--quick"] if args.quick else [])
+    flags += ["--one-process"] * args.one_process + ["--wake"] * args.wake
     unset = {k: v for k, v in os.environ.items() if k not in BLAS_VARS}
     settings = []
     for label, env in (("as is", dict(os.environ)), ("unset", unset)):

@@ -2,9 +2,12 @@
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,8 +29,10 @@ def test_readme_speed_section_is_rendered_from_results_json():
     assert report.update_readme(readme, block) == readme
 
 
-def test_quick_mode_runs_one_round_of_the_tiny_workload(tmp_path):
-    out = tmp_path / "results.json"
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """One quick run of the tiny workload with scikit-learn: (results.json, stdout)."""
+    out = tmp_path_factory.mktemp("bench") / "results.json"
     cmd = [
         sys.executable,
         str(ROOT / "bench" / "run.py"),
@@ -40,7 +45,11 @@ def test_quick_mode_runs_one_round_of_the_tiny_workload(tmp_path):
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    results = json.loads(out.read_text())
+    return json.loads(out.read_text()), proc.stdout
+
+
+def test_quick_mode_runs_one_round_of_the_tiny_workload(quick):
+    results, stdout = quick
     assert [s["label"] for s in results["settings"]] == ["as is", "unset"]
     for setting in results["settings"]:
         (wl,) = setting["workloads"]
@@ -51,4 +60,17 @@ def test_quick_mode_runs_one_round_of_the_tiny_workload(tmp_path):
     for mem in results["memory"]:  # traced: the baseline is what was allocated since tracing began
         assert mem["data"] == "digits" and mem["peak_mb"] >= mem["baseline_mb"] >= 0
         assert mem["method"] == "tracemalloc" and mem["beyond"] < mem["over_data"]
-    assert "| tiny: 2-8-1, per sample |" in proc.stdout
+    assert "| tiny: 2-8-1, per sample |" in stdout
+
+
+def test_each_runner_runs_in_a_process_of_its_own(quick):
+    results, _ = quick
+    for setting in results["settings"]:
+        pids = setting["pids"]  # the worker of each runner, as the worker reported it
+        assert set(pids) == {"floor", "mlpcore.sgd", "scikit-learn"}
+        assert len(set(pids.values())) == len(pids), "two runners shared a process"
+        assert setting["pid"] not in pids.values() and os.getpid() not in pids.values()
+        assert setting["separate_processes"] is True
+    assert not set(results["settings"][0]["pids"].values()) & set(
+        results["settings"][1]["pids"].values()
+    ), "a worker outlived its BLAS setting"
