@@ -137,6 +137,9 @@ def render(results) -> str:
     if apart is not None:
         one = "All runners ran in one process (`--one-process`)."
         head += " " + ("Each runner ran in a process of its own." if apart else one)
+    warm = {w.get("wake") for s in sets for w in s["workloads"] if w["name"][0] != "B"}
+    if warm == {True}:
+        head += " Each timed call came right after an untimed one-step call of the same runner."
     return "\n".join([head, ""] + speed(results) + [""] + memory(results))
 
 

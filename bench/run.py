@@ -74,7 +74,7 @@ def child_time(args) -> dict:
     for wl in peers.workloads(args.quick):
         if wl["name"].startswith(args.only):
             rounds = args.rounds or (2 if args.quick else 20 if wl["m"] < 256 else 10)
-            wl["wake"] = args.wake or not wl["data"]  # B: always
+            wl["wake"] = not args.cold or not wl["data"]  # B: always
             out["workloads"].append(dict(time_workload(wl, runners, rounds), wake=wl["wake"]))
             print(f"  {wl['name']}: done", file=sys.stderr, flush=True)
     for r in runners.values():
@@ -98,7 +98,9 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--one-process", action="store_true", help="all runners in one process (the old way)"
     )
-    ap.add_argument("--wake", action="store_true", help="an untimed step before every turn")
+    ap.add_argument(
+        "--cold", action="store_true", help="no untimed step before each turn (but on B)"
+    )
     ap.add_argument("--memory", choices=["all", "digits", "none"], default="all")
     ap.add_argument("--out", help="default bench/results.json (results-quick.json if --quick)")
     ap.add_argument("--child", choices=["time", "memory"], help=argparse.SUPPRESS)
@@ -111,7 +113,7 @@ def main(argv=None) -> int:
         return 0
     t0, flags = time.perf_counter(), [f"--only={args.only}", f"--rounds={args.rounds}"]
     flags += [f"--peers={','.join(args.peers)}"] + (["--quick"] if args.quick else [])
-    flags += ["--one-process"] * args.one_process + ["--wake"] * args.wake
+    flags += ["--one-process"] * args.one_process + ["--cold"] * args.cold
     unset = {k: v for k, v in os.environ.items() if k not in BLAS_VARS}
     settings = []
     for label, env in (("as is", dict(os.environ)), ("unset", unset)):

@@ -111,8 +111,8 @@ class Runner:
         return len(self.data[1])
 
     def turn(self, steps) -> float:
-        """One timed call of ``steps`` steps, in seconds; first an untimed step wakes the pool
-        on B (on every workload with ``run.py --wake``)."""
+        """One timed call of ``steps`` steps, in seconds, after an untimed one-step call that
+        wakes the runner's pool and warms its code and data (on B only with ``run.py --cold``)."""
         use_pools(self.ctl, self.runner.pools)
         if self.wl["wake"]:
             self.runner.run(1)
