@@ -25,14 +25,16 @@ class Kernel:
 
     ``apply(z, out)`` writes g(z) into ``out``. ``backprop(t, z, a, out, tmp)`` writes
     g'(z) ⊙ t into ``out`` (the diag(g'(z^(k))) of eq-dLk), from z or from a = g(z), with
-    ``tmp`` a work array of the same shape. ``g`` and ``g_prime`` name the formulas it
-    implements: an :class:`Activation` keeps a kernel only if they are its own.
+    ``tmp`` a work array of the same shape. ``from_a``: backprop reads a and never z, so the
+    fast backend may write g(z) over z. ``g`` and ``g_prime`` name the formulas it implements:
+    an :class:`Activation` keeps a kernel only if they are its own.
     """
 
     g: Callable
     g_prime: Callable
     apply: Callable
     backprop: Callable
+    from_a: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _relu_backprop(t, z, a, out, tmp):  # 1 where z > 0, i.e. where a > 0 (0 at 
 
 
 def _builtin(name, g, g_prime, init, apply, backprop):
-    return Activation(name, g, g_prime, init, Kernel(g, g_prime, apply, backprop))
+    return Activation(name, g, g_prime, init, Kernel(g, g_prime, apply, backprop, from_a=True))
 
 
 sigmoid = _builtin("sigmoid", _sigmoid, _sigmoid_prime, "xavier", _sigmoid_apply, _sigmoid_backprop)

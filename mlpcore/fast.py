@@ -183,7 +183,7 @@ class Fast:
         self.dt = dt = np.dtype(net.dtype)
         self.blas = scipy_blas(dt) or NUMPY_BLAS
         g, self.L = activation_kernel(net.g), loss_kernel(loss)
-        self.act, self.gp = g.apply, g.backprop
+        self.act, self.gp, self.from_a = g.apply, g.backprop, g.from_a
         s, p = self.s, self.p
         sizes = [s[k + 1] * (s[k] + 1) for k in range(p)]
         self.flat = _buffer("flat", sum(sizes), dt)
@@ -198,7 +198,8 @@ class Fast:
         else:  # one batch at a time, in buffers sized once (see _work)
             self.rows = not data.X.flags.c_contiguous  # gathered as rows (r, s_0) if so
             label = data.T.dtype if data.T.ndim == 1 else np.dtype(np.intp)
-            self._key, self._r, self._ops = (tuple(s), dt, batch_size, self.rows, label), None, {}
+            self._key = (tuple(s), dt, batch_size, self.rows, label, self.from_a)
+            self._r, self._ops = None, {}
             spare = _SPARE.pop("work", None)  # the last run's arrays and views, if they fit
             if spare is not None and spare[0] == self._key:
                 self._buf, self._bufs, self._ones, self._label = spare[1:]
@@ -331,7 +332,10 @@ class Fast:
 
         The gathered batch X (s_0 + 1, r) and the hidden layers keep the document's layout, one
         column per sample: Z[k] (s_k, r), A[k] and Tf[k] (s_k + 1, r) whose last row is ones
-        (for A) or the bias row (of Tf, unused); D[k] is Tf[k] without it. The output layer is
+        (for A) or the bias row (of Tf, unused); D[k] is Tf[k] without it. When g' is taken
+        from a alone (``Kernel.from_a``), Z[k] is A[k] without its ones: g(z) is written over
+        z, which nothing reads again (a layer's arrays then pass through the caches once, not
+        twice: on a 1024 × 256 float64 layer, 2 MB, the size of a core's L2). The output layer is
         kept as rows, Z[p], D[p] (r, s_p), like the targets Y; Z[p] is followed by lse (r,) and
         Y by ones (r,), so that the loss's sum is one dot (see LossKernel). Every view of a
         shorter last batch is the start of the same buffer, so it needs no memory of its own.
@@ -343,7 +347,7 @@ class Fast:
             shapes = dict(
                 X=[(r, s[0] + 1) if self.rows else (s[0] + 1, r)], Yo=[(r * (s[p] + 1),)],
                 tmp=[(max(s[1:p], default=0), r)],
-                Z=[(s[k], r) for k in hidden], Zl=[(r * (s[p] + 1),)],
+                Z=[] if self.from_a else [(s[k], r) for k in hidden], Zl=[(r * (s[p] + 1),)],
                 A=[(s[k] + 1, r) for k in hidden], Tf=[(s[k] + 1, r) for k in hidden],
                 D=[(r, s[p])], se=[(r,)],
             )  # fmt: skip
@@ -358,7 +362,8 @@ class Fast:
                     views[name].append(buf[at : at + size].reshape(shape))
                     at += size * m // r  # where the full batch's arrays start
             zl, yo, rs = views["Zl"][0], views["Yo"][0], r * s[p]  # [Z^(p) | lse], [Y | ones]
-            Z = [None, *views["Z"], zl[:rs].reshape(r, s[p])]
+            A = [None, *views["A"]]
+            Z = [None, *(views["Z"] or [A[k][:-1] for k in hidden]), zl[:rs].reshape(r, s[p])]
             D, Tf = [None] * p + views["D"], [None, *views["Tf"]]
             for k in hidden:
                 D[k] = Tf[k][:-1]  # g'(z) ⊙ (w^T dL) is written over w^T dL (contiguous rows)
@@ -366,7 +371,7 @@ class Fast:
             w = self._bufs[r] = SimpleNamespace(
                 X=X, Xd=X[:, :-1] if self.rows else X[:-1], Y=yo[:rs].reshape(r, s[p]),
                 zl=zl, yo=yo, lse=zl[rs:],
-                Z=Z, D=D, Tf=Tf, A=[None, *views["A"]],
+                Z=Z, D=D, Tf=Tf, A=A,
                 tmp=[None] + [views["tmp"][0].reshape(-1)[: s[k] * r].reshape(s[k], r)
                               for k in hidden],
                 se=views["se"][0], se_col=views["se"][0][:, None],
