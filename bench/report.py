@@ -133,10 +133,10 @@ def render(results) -> str:
         f"per-round ratios over {'–'.join(map(str, rounds))} timed rounds. "
         f"Thread pools (threadpoolctl): {pools}."
     )
-    apart = sets[0].get("separate_processes")  # absent from results.json before the workers
-    if apart is not None:
-        one = "All runners ran in one process (`--one-process`)."
-        head += " " + ("Each runner ran in a process of its own." if apart else one)
+    one = "All runners ran in one process (`--one-process`)."
+    head += " " + (
+        "Each runner ran in a process of its own." if sets[0]["separate_processes"] else one
+    )
     warm = {w.get("wake") for s in sets for w in s["workloads"] if w["name"][0] != "B"}
     if warm == {True}:
         head += " Each timed call came right after an untimed one-step call of the same runner."

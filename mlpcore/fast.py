@@ -125,23 +125,20 @@ def scipy_blas(dtype):
 
 # -- buffers kept between calls ----------------------------------------------------------------
 
-# "flat": the parameter buffer that the last closed Fast gave back; "work": (key, buffer, views)
-# of its mini-batch work arrays, reused by a Fast of the same key (shapes, dtype, m, layout)
+# What the last closed Fast left for the next: "flat", its parameter buffer; "work", (key,
+# buffer, views, ones, labels) of its mini-batch work arrays, for a Fast of the same key (shapes,
+# dtype, batch size, layout). A Fast takes an entry out (pop, atomic under the GIL) before using
+# it, so no two runs ever share one.
 _SPARE: dict = {}
 
 
-def _buffer(role: str, size: int, dt) -> np.ndarray:
-    """An uninitialised buffer of ``size`` entries of ``dt``: the spare one of ``role`` if it
-    fits (same dtype, at most twice the size: a larger one is not kept alive), else a new one."""
-    spare = _SPARE.pop(role, None)  # taken out (atomic under the GIL): no other run gets it
+def _spare_flat(size: int, dt) -> np.ndarray:
+    """An uninitialised parameter buffer of ``size`` entries of ``dt``: the spare one if it fits
+    (same dtype, at most twice the size: a larger one is not kept alive), else a new one."""
+    spare = _SPARE.pop("flat", None)
     if spare is not None and spare.dtype == dt and size <= spare.size <= 2 * size:
         return spare[:size]
     return np.empty(size, dt)
-
-
-def _give_back(role: str, buf) -> None:
-    if buf is not None and buf.size:
-        _SPARE[role] = buf if buf.base is None else buf.base
 
 
 # -- kernels for objects that carry none -------------------------------------------------------
@@ -186,7 +183,7 @@ class Fast:
         self.act, self.gp, self.from_a = g.apply, g.backprop, g.from_a
         s, p = self.s, self.p
         sizes = [s[k + 1] * (s[k] + 1) for k in range(p)]
-        self.flat = _buffer("flat", sum(sizes), dt)
+        self.flat = _spare_flat(sum(sizes), dt)
         ends = np.cumsum([0, *sizes])
         self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
         self.wb = [(w[:, :-1], w[:, -1]) for w in self.Wa]  # views of w^(k) and b^(k)
@@ -238,7 +235,9 @@ class Fast:
 
     def close(self) -> None:
         """The run is over: the buffers go to the next Fast (this one must not be used again)."""
-        _give_back("flat", self.flat)
+        if self.flat is None:  # closed already
+            return
+        _SPARE["flat"] = self.flat if self.flat.base is None else self.flat.base
         if self.m > 1 and self._buf.size:
             _SPARE["work"] = (self._key, self._buf, self._bufs, self._ones, self._label)
         self.flat = self._buf = self._bufs = None
