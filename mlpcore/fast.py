@@ -12,6 +12,11 @@ What it changes, and nothing else:
   product, and [dW^(k) | dB^(k)] = dL^(k+1) [a^(k); 1]^T is one (eq-dW, eq-dB). All ``Wa[k]``
   are views of one flat buffer. A gathered mini-batch carries its row (or column) of ones
   too: ``np.take`` fills the block beside it straight from X.
+* **Training in the network's own arrays.** A :class:`~mlpcore.network.Network` holds its
+  parameters in that very layout (:func:`~mlpcore.network.folded`), so the flat buffer is the
+  network's: nothing is copied in or out, and the only copy is the epoch's snapshot, for the
+  replay after a divergence. If ``net.w`` or ``net.b`` hold other arrays (``net.b = [...]``),
+  the backend trains in a buffer of its own and copies them in and out (:meth:`Fast.load`).
 * **The update fused into the gradient product.** ``ger`` computes Wa ← Wa − c dL [a; 1]^T for
   one sample and ``gemm`` with beta = 1 computes Wa ← Wa − c dL^T [A | 1] for a batch: the
   gradient is never stored. Layer k is updated right after w^(k)T dL^(k+1) has been taken with
@@ -27,12 +32,12 @@ What it changes, and nothing else:
   Z^T = A^T Wa^T, since (AB)^T = B^T A^T; BLAS's transpose flags absorb every layout.
 * **Kernels.** g, g' and the loss run as the in-place kernels that the Activation and Loss
   objects carry (``Activation.kernel``, ``Loss.kernel``); an object without one is called as is.
-* **Buffers kept for the next call.** The parameter buffer and the mini-batch work buffer
-  (with its views) go back to a one-slot store when the run ends (:meth:`Fast.close`), and
-  the next Fast that fits takes them: a fresh buffer of a few MB costs its page faults on
-  first touch (about 4 ms a call on a 784-1024-1024-10 network, an eighth of a step), and
-  building the views costs about 40 µs a call. A buffer is taken out of the store while in
-  use, so two runs never share one.
+* **Buffers kept for the next call.** The model-sized buffer (the snapshot's, or the
+  parameters' when they are copied in) and the mini-batch work buffer (with its views) go back
+  to a one-slot store when the run ends (:meth:`Fast.close`), and the next Fast that fits
+  takes them: a fresh buffer of a few MB costs its page faults on first touch (about 4 ms a
+  call on a 784-1024-1024-10 network, an eighth of a step), and building the views costs about
+  40 µs a call. A buffer is taken out of the store while in use, so two runs never share one.
 * **Few calls per step.** Each numpy or BLAS call on these small arrays costs about half a
   microsecond whatever its size, so the loops take each layer's operands from one tuple, and
   the kernels avoid calls (a loss's sum is one dot, see :class:`~mlpcore.losses.LossKernel`).
@@ -52,6 +57,7 @@ import numpy as np
 from ._validate import all_finite
 from .activations import Kernel
 from .losses import LossKernel
+from .network import folded, own_buffer
 from .run import Diverging, chunk_size
 
 # -- the products ------------------------------------------------------------------------------
@@ -182,10 +188,12 @@ class Fast:
         g, self.L = activation_kernel(net.g), loss_kernel(loss)
         self.act, self.gp, self.from_a = g.apply, g.backprop, g.from_a
         s, p = self.s, self.p
-        sizes = [s[k + 1] * (s[k] + 1) for k in range(p)]
-        self.flat = _spare_flat(sum(sizes), dt)
-        ends = np.cumsum([0, *sizes])
-        self.Wa = [self.flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(p)]
+        size = sum(s[k + 1] * (s[k] + 1) for k in range(p))
+        own = own_buffer(net)  # train in the network's arrays, or in a buffer of our own
+        self._mine = own is None  # a buffer of ours, handed on by close()
+        self.flat = _spare_flat(size, dt) if self._mine else own
+        self._snap = None  # the epoch's snapshot when the network's arrays are trained in
+        self.Wa = folded(s, self.flat)
         self.wb = [(w[:, :-1], w[:, -1]) for w in self.Wa]  # views of w^(k) and b^(k)
         self.WaT = [w.T for w in self.Wa]  # Fortran-order views, what BLAS wants
         if batch_size == 1:  # a chunk of samples as rows [x^T 1]
@@ -216,19 +224,35 @@ class Fast:
 
     # -- parameters in and out ----------------------------------------------------------------
     def load(self, net) -> None:
+        """Take the parameters from ``net``: nothing to do when its arrays are the buffer's
+        views (they may have been put elsewhere since, by a callback: then copied in)."""
         self.net = net
-        for (w, b), nw, nb in zip(self.wb, net.w, net.b, strict=True):
-            w[...], b[...] = nw, nb
+        self.shared = own_buffer(net) is self.flat
+        if not self.shared:
+            for (w, b), nw, nb in zip(self.wb, net.w, net.b, strict=True):
+                w[...], b[...] = nw, nb
 
     def store(self, net) -> None:
-        for (w, b), nw, nb in zip(self.wb, net.w, net.b, strict=True):
-            nw[...], nb[...] = w, b
+        if not self.shared:
+            for (w, b), nw, nb in zip(self.wb, net.w, net.b, strict=True):
+                nw[...], nb[...] = w, b
 
-    def snapshot(self) -> None:
-        return None  # net itself holds the epoch's start until the run stores into it
+    def snapshot(self):
+        """The epoch's start: a copy of the buffer when it is the network's (even if a callback
+        has since put some of the network's arrays elsewhere), else None: the network's own
+        arrays hold it until the run stores into them."""
+        if self._mine:
+            return None
+        if self._snap is None:
+            self._snap = _spare_flat(self.flat.size, self.dt)
+        np.copyto(self._snap, self.flat)
+        return self._snap
 
     def restore(self, snapshot) -> None:
-        self.load(self.net)
+        if snapshot is None:
+            self.load(self.net)
+        else:
+            np.copyto(self.flat, snapshot)
 
     def finite(self) -> bool:
         return all_finite(self.flat)
@@ -237,10 +261,12 @@ class Fast:
         """The run is over: the buffers go to the next Fast (this one must not be used again)."""
         if self.flat is None:  # closed already
             return
-        _SPARE["flat"] = self.flat if self.flat.base is None else self.flat.base
+        spare = self.flat if self._mine else self._snap  # never the network's own buffer
+        if spare is not None:
+            _SPARE["flat"] = spare if spare.base is None else spare.base
         if self.m > 1 and self._buf.size:
             _SPARE["work"] = (self._key, self._buf, self._bufs, self._ones, self._label)
-        self.flat = self._buf = self._bufs = None
+        self.flat = self._buf = self._bufs = self._snap = None
 
     # -- steps ----------------------------------------------------------------------------------
     def steps(self, data, order, start, stop, alpha, limit, flag, safe=False):

@@ -46,7 +46,7 @@ from . import _npz
 from ._checks import check_params
 from ._npz import DAMAGE, MAX_MEMBERS, Refused
 from .activations import ACTIVATIONS, Activation, get_activation
-from .network import INIT_SCHEMES, MAX_PARAMS, Network, check_size_cap, check_sizes
+from .network import INIT_SCHEMES, MAX_PARAMS, Network, check_size_cap, check_sizes, param_buffer
 
 _NAME = re.compile(r"(s|g|init|[wb](0|[1-9][0-9]{0,3}))\.npy")
 _NAME_CHARS = 256  # the longest activation name stored
@@ -238,16 +238,15 @@ def _load(zf: zipfile.ZipFile, path, g, max_params) -> Network:
     if init is not None and init not in INIT_SCHEMES:
         raise Refused(f"{path}: 'init' must be one of {INIT_SCHEMES}, got {init!r}")
     g = _activation(path, gname, g)
-    arrays = {
-        name: _npz.data(zf, infos[name], headers[name], path, name)
-        for name in sorted(expected - {"s", "g", "init"})
-    }
-    for name, arr in arrays.items():
+    flat, w, b = param_buffer(s, np.dtype(first[1].newbyteorder("=")))  # the network's own
+    for name in sorted(expected - {"s", "g", "init"}):  # one array read at a time
+        arr = _npz.data(zf, infos[name], headers[name], path, name)
         if not np.isfinite(arr).all():
             raise Refused(f"{path}: {name} must be finite, it holds NaN or inf")
-    w = [arrays[f"w{k}"] for k in range(p)]
-    b = [arrays[f"b{k}"] for k in range(p)]
-    return Network.from_params(w, b, g=g, init=init, copy=False)
+        (w if name[0] == "w" else b)[int(name[1:])][...] = arr
+    net = Network.from_params(w, b, g=g, init=init, copy=False)
+    net._flat = flat  # w and b are its views: the fast backend trains in them
+    return net
 
 
 def _activation(path, stored: str, g) -> Activation:

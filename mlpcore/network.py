@@ -3,6 +3,12 @@
 ``w[k]`` has shape ``(s[k+1], s[k])`` and ``b[k]`` has shape ``(s[k+1],)`` for k = 0..p-1:
 the weights and biases that take layer k to layer k+1. Layer 0 is the input, layer p the
 output; p counts the layers other than the input.
+
+A Network keeps all its parameters in one buffer, layer k as the block ``[w^(k) | b^(k)]`` of
+shape (s_{k+1}, s_k + 1) (:func:`folded`): ``w[k]`` and ``b[k]`` are views of it. That is the
+layout in which :mod:`mlpcore.fast` trains, so it trains in the network's own arrays instead of
+copying them in and out at each call. Nothing else depends on it: arrays put in their place
+(``net.b = [...]``) work as well, and are copied in and out.
 """
 
 from __future__ import annotations
@@ -51,22 +57,60 @@ def check_sizes(s) -> tuple[int, ...]:
     return tuple(check_positive_int(f"s[{k}] (size of layer {k})", sk) for k, sk in enumerate(s))
 
 
-def init_params(s, scheme: str, rng: np.random.Generator, dtype=np.float64):
+def folded(s, flat: np.ndarray) -> list[np.ndarray]:
+    """The blocks [w^(k) | b^(k)] (s_{k+1}, s_k + 1), k = 0..p-1, as views of ``flat``, one
+    buffer of :func:`count_params` (s) entries: w^(k) is ``Wa[k][:, :-1]``, b^(k) ``Wa[k][:, -1]``.
+    """
+    ends = np.cumsum([0] + [s[k + 1] * (s[k] + 1) for k in range(len(s) - 1)])
+    return [flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(len(s) - 1)]
+
+
+def param_buffer(s, dtype=np.float64):
+    """(flat, w, b): an uninitialised buffer for a network of sizes s and the lists of views
+    ``w[k]`` (s_{k+1}, s_k), ``b[k]`` (s_{k+1},) of it, in the layout of :func:`folded`."""
+    flat = np.empty(count_params(s), dtype)
+    Wa = folded(s, flat)
+    return flat, [a[:, :-1] for a in Wa], [a[:, -1] for a in Wa]
+
+
+def own_buffer(net):
+    """``net``'s parameter buffer if ``net.w`` and ``net.b`` are still its views in the layout
+    of :func:`folded` (a few pointer comparisons), else None."""
+    flat = getattr(net, "_flat", None)
+    if type(flat) is not np.ndarray or len(net.w) != net.p or len(net.b) != net.p:
+        return None
+    at, size = flat.ctypes.data, flat.itemsize
+    for k, (w, b) in enumerate(zip(net.w, net.b, strict=True)):
+        row = (net.s[k] + 1) * size  # the stride of a row of [w | b]
+        if not (
+            type(w) is np.ndarray and type(b) is np.ndarray
+            and w.dtype == flat.dtype and b.dtype == flat.dtype
+            and w.shape == (net.s[k + 1], net.s[k]) and w.strides == (row, size)
+            and b.shape == (net.s[k + 1],) and b.strides == (row,)
+            and w.ctypes.data == at and b.ctypes.data == at + net.s[k] * size
+        ):  # fmt: skip
+            return None
+        at += net.s[k + 1] * row
+    return flat if at == flat.ctypes.data + flat.nbytes else None
+
+
+def init_params(s, scheme: str, rng: np.random.Generator, dtype=np.float64, into=None):
     r"""Draw w^(k) and set b^(k) = 0 for k = 0..p-1.
 
     ``"xavier"`` (Glorot, for tanh, sigmoid, identity): w_ij ~ U(−r, r), r = √(6 / (s_k + s_{k+1})).
     ``"he"`` (for relu): w_ij ~ N(0, 2 / s_k).
-    Returns two lists ``w``, ``b`` of length p.
+    Returns two lists ``w``, ``b`` of length p; with ``into=(w, b)``, lists of arrays of those
+    shapes, it draws into them and returns them.
 
     The draws are float64 and written into ``w[k]`` a block of rows at a time: the values are
     those of one draw of the whole matrix, and no second full-size copy is ever held.
     """
     if scheme not in INIT_SCHEMES:
         raise ValueError(f"init must be one of {INIT_SCHEMES}, got {scheme!r}")
-    w, b = [], []
+    w, b = into if into is not None else ([], [])
     for k in range(len(s) - 1):
         fan_in, fan_out = s[k], s[k + 1]
-        wk = np.empty((fan_out, fan_in), dtype=dtype)
+        wk = w[k] if into is not None else np.empty((fan_out, fan_in), dtype=dtype)
         rows = max(1, _CHUNK // fan_in)
         for lo in range(0, fan_out, rows):
             size = (min(rows, fan_out - lo), fan_in)
@@ -75,8 +119,11 @@ def init_params(s, scheme: str, rng: np.random.Generator, dtype=np.float64):
                 wk[lo : lo + rows] = rng.uniform(-r, r, size=size)
             else:
                 wk[lo : lo + rows] = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=size)
-        w.append(wk)
-        b.append(np.zeros(fan_out, dtype=dtype))
+        if into is None:
+            w.append(wk)
+            b.append(np.zeros(fan_out, dtype=dtype))
+        else:
+            b[k][...] = 0.0
     return w, b
 
 
@@ -102,6 +149,9 @@ class Network:
     ----------
     w : list of p arrays, ``w[k].shape == (s[k+1], s[k])``
     b : list of p arrays, ``b[k].shape == (s[k+1],)``
+
+    Both are views of one buffer (see the module's docstring): change them in place
+    (``net.w[k][...] = ...``, ``net.w[k] -= ...``) or put other arrays in their place.
     """
 
     def __init__(
@@ -123,7 +173,8 @@ class Network:
             raise TypeError(f"dtype must be float32 or float64, got {dtype}")
         check_size_cap(self.s, max_params, dtype)
         rng = check_seed(seed)
-        self.w, self.b = init_params(self.s, self.init, rng, dtype)
+        self._flat, self.w, self.b = param_buffer(self.s, dtype)
+        init_params(self.s, self.init, rng, dtype, into=(self.w, self.b))
 
     @classmethod
     def from_params(cls, w, b, g="tanh", init: str | None = None, copy: bool = True) -> Network:
@@ -154,8 +205,12 @@ class Network:
         net.init = init or net.g.init
         if net.init not in INIT_SCHEMES:
             raise ValueError(f"init must be one of {INIT_SCHEMES}, got {net.init!r}")
-        net.w = [np.array(wk, copy=copy) for wk in w]
-        net.b = [np.array(bk, copy=copy) for bk in b]
+        if copy:
+            net._flat, net.w, net.b = param_buffer(s, dtype)
+            for mine, given in zip(net.w + net.b, list(w) + list(b), strict=True):
+                mine[...] = given
+        else:
+            net._flat, net.w, net.b = None, list(w), list(b)
         return net
 
     @property
@@ -175,8 +230,9 @@ class Network:
         """A deep copy: same sizes, same g, parameters copied."""
         new = object.__new__(Network)
         new.s, new.g, new.init = self.s, self.g, self.init
-        new.w = [wk.copy() for wk in self.w]
-        new.b = [bk.copy() for bk in self.b]
+        new._flat, new.w, new.b = param_buffer(self.s, self.dtype)
+        for mine, given in zip(new.w + new.b, self.w + self.b, strict=True):
+            mine[...] = given
         return new
 
     def __call__(self, x):

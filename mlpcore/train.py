@@ -40,6 +40,7 @@ from .backward import backward
 from .fast import Fast
 from .forward import check_input, forward
 from .losses import get_loss
+from .network import own_buffer
 from .run import DivergenceError, Diverging, History, Run, columns
 
 __all__ = ["Plain", "mean_loss", "sgd", "step"]  # History, DivergenceError: mlpcore.run
@@ -195,8 +196,10 @@ def sgd(
     or a step's loss exceeds ``loss_limit``; the network keeps the last finite step. A Ctrl-C
     stops at a step boundary and returns the history so far, with ``interrupted=True`` (see
     :class:`~mlpcore.run.Run`). Memory: the data is read in place, a chunk at a time; no copy
-    of it is made. The fast backend keeps its parameter buffer (the size of the model) and its
-    work arrays (one batch) after the call, for the next call to reuse.
+    of it is made. The fast backend trains in the network's own arrays (or, if ``net.w`` or
+    ``net.b`` hold arrays put there by hand, in a copy of them) and keeps the start of each
+    epoch, the size of the model, for the replay after a divergence. It keeps that buffer
+    and its work arrays (one batch) after the call, for the next call to reuse.
     """
     loss, alpha = get_loss(loss), check_alpha(alpha)
     check_loss_output(loss, net.s[-1])
@@ -252,7 +255,8 @@ def _training_data(net, X, Y, loss, layout, for_sgd=False) -> SimpleNamespace:
         check_columns(X, T[None, :], net.s[0], 1)
     else:
         T = _targets(Y, X, net, loss, layout, for_sgd)
-    for k in range(net.p if for_sgd else 0):
+    flat = own_buffer(net) if for_sgd else None  # one pass over one buffer, if it holds them
+    for k in range(net.p if for_sgd and (flat is None or not all_finite(flat)) else 0):
         if not (all_finite(net.w[k]) and all_finite(net.b[k])):
             raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
     return SimpleNamespace(X=X, T=T, n=X.shape[1])

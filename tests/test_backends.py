@@ -326,3 +326,82 @@ def test_the_next_call_takes_the_buffers_of_the_last(batch_size):
     big = (6, 90, 3)  # more than twice the size: a buffer of its own, and the small one goes
     train("fast", mlpcore.Network(big, seed=0), X, Y, loss, batch_size=batch_size)
     assert fast._SPARE["flat"] is not kept["flat"] and fast._SPARE["flat"].size == size(big)
+
+
+# -- training in the network's own arrays ------------------------------------------------------
+
+
+def rebound(net):
+    """``net`` with its parameters put in arrays of their own (as ``net.b = [...]`` does):
+    the fast backend then copies them in and out instead of training in them."""
+    net.w, net.b = [w.copy() for w in net.w], [b.copy() for b in net.b]
+    assert fast.own_buffer(net) is None
+    return net
+
+
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_the_fast_backend_trains_in_the_networks_own_arrays(batch_size):
+    s, loss = (3, 5, 4), "softmax_cross_entropy"
+    X, Y = problem(s, loss, n=40)
+    net, copied = mlpcore.Network(s, seed=0), rebound(mlpcore.Network(s, seed=0))
+    views, flat = net.w + net.b, net._flat
+    data = mlpcore.train._training_data(net, X, Y, mlpcore.get_loss(loss), None, for_sgd=True)
+    assert fast.Fast(net, mlpcore.get_loss(loss), batch_size, data).flat is flat  # no copy in
+    for n in (net, copied):
+        train("fast", n, X, Y, loss, batch_size=batch_size)
+    assert all(a is b for a, b in zip(net.w + net.b, views, strict=True))
+    assert fast.own_buffer(net) is flat and max_diff(net, copied) == 0.0  # the same steps
+
+
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_the_networks_own_buffer_is_never_handed_to_another_run(batch_size):
+    """A run in a network's arrays gives back only its snapshot buffer: a network of the same
+    shape trained next, in a buffer of the backend's, must not be handed the first one's."""
+    s, loss = (3, 5, 4), "softmax_cross_entropy"
+    X, Y = problem(s, loss, n=40)
+    first = mlpcore.Network(s, seed=0)
+    train("fast", first, X, Y, loss, batch_size=batch_size)
+    after = first.copy()
+    train("fast", rebound(mlpcore.Network(s, seed=1)), X, Y, loss, batch_size=batch_size)
+    assert max_diff(first, after) == 0.0
+
+
+@pytest.mark.parametrize("arrays", ["own", "rebound"])
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_divergence_keeps_the_last_finite_step_in_either_arrays(arrays, batch_size):
+    X, Y = problem((2, 8, 1), "squared_error", n=40)
+    net, ref = (mlpcore.Network((2, 8, 1), g="relu", seed=0) for _ in range(2))
+    net = rebound(net) if arrays == "rebound" else net
+    errors = []
+    for name, n in (("fast", net), ("plain", ref)):
+        with pytest.raises(mlpcore.DivergenceError) as info:
+            train(name, n, X, Y * 100, "squared_error", 1e3, epochs=5, batch_size=batch_size)
+        errors.append((info.value.epoch, info.value.step))
+    assert all(np.isfinite(a).all() for a in net.w + net.b)
+    assert max_diff(net, ref) < 1e-9 and errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_a_callback_may_put_the_parameters_in_other_arrays(batch_size):
+    """After epoch 1 the callback puts b in new arrays and inflates w[0] in place: training goes
+    on from there, in the network's arrays and the new ones, and diverges a few steps into
+    epoch 2. The network ends as the plain loop's, on the last finite step: the replay starts
+    from a snapshot of the backend's buffer, since w, still its view, moved with the steps."""
+    X, Y = problem((2, 8, 1), "squared_error", n=40)
+
+    def meddle(epoch, net, history):
+        if epoch == 1:
+            net.b = [b.copy() for b in net.b]
+            net.w[0][...] *= 10.0
+
+    nets, errors = [], []
+    for name in ("fast", "plain"):
+        net = mlpcore.Network((2, 8, 1), g="relu", seed=0)
+        with pytest.raises(mlpcore.DivergenceError) as info:
+            train(name, net, X, Y, "squared_error", 0.05, epochs=3, batch_size=batch_size,
+                  callback=meddle)  # fmt: skip
+        nets.append(net)
+        errors.append((info.value.epoch, info.value.step))
+    assert errors[0] == errors[1] and errors[0][0] == 2 and errors[0][1] > 0
+    assert all(np.isfinite(a).all() for a in nets[0].w + nets[0].b)
+    assert max_diff(*nets) < 1e-9

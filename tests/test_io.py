@@ -44,6 +44,7 @@ def test_round_trip_is_exact(tmp_path, g, dtype):
         np.testing.assert_array_equal(a, b)
     x = np.ones(3, dtype=dtype)
     np.testing.assert_array_equal(back(x), net(x))
+    assert m.network.own_buffer(back) is back._flat  # read into one buffer: trained in place
 
 
 def test_round_trip_with_a_custom_activation(tmp_path):

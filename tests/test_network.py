@@ -184,3 +184,34 @@ def test_from_params_draws_nothing_and_checks_what_it_is_given(monkeypatch):
         m.Network.from_params(ref.w, ref.b[:1])
     with pytest.raises(ValueError, match=r"init must be one of \('xavier', 'he'\), got 'lecun'"):
         m.Network.from_params(ref.w, ref.b, init="lecun")
+
+
+def test_parameters_are_views_of_one_buffer_in_the_folded_layout():
+    """w[k] and b[k] live in one buffer, layer k as [w^(k) | b^(k)] (the fast backend trains in
+    it); a copy and from_params get a buffer of their own, from_params(copy=False) none."""
+    net = m.Network((3, 4, 2), seed=1)
+    Wa = m.network.folded(net.s, net._flat)
+    for k in range(net.p):
+        assert np.shares_memory(net.w[k], Wa[k]) and np.shares_memory(net.b[k], Wa[k])
+        np.testing.assert_array_equal(Wa[k], np.column_stack([net.w[k], net.b[k]]))
+    assert m.network.own_buffer(net) is net._flat
+    for other in (net.copy(), m.Network.from_params(net.w, net.b)):
+        assert m.network.own_buffer(other) is other._flat
+        assert not np.shares_memory(other._flat, net._flat)
+        other.w[1][...] = 7.0  # changes the other alone
+        assert not (net.w[1] == 7.0).any()
+    kept = m.Network.from_params(net.w, net.b, copy=False)
+    assert kept.w[0] is net.w[0] and m.network.own_buffer(kept) is None
+
+
+def test_own_buffer_sees_arrays_put_elsewhere():
+    net = m.Network((3, 4, 2), seed=1)
+    for change in (
+        lambda n: setattr(n, "b", [b.copy() for b in n.b]),
+        lambda n: n.w.__setitem__(1, n.w[1].copy()),
+        lambda n: n.w.__setitem__(0, n._flat[:12].reshape(4, 3)),  # its memory, not its place
+        lambda n: n.w.pop(),
+    ):
+        other = net.copy()
+        change(other)
+        assert m.network.own_buffer(other) is None
