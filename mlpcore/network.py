@@ -213,6 +213,19 @@ class Network:
             net._flat, net.w, net.b = None, list(w), list(b)
         return net
 
+    def __getstate__(self) -> dict:
+        """For copy.deepcopy and pickle: the arrays, not the buffer behind them (pickle would
+        store both, and give back the arrays apart from it)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_flat"}
+
+    def __setstate__(self, state: dict) -> None:
+        """Put the arrays back into one buffer of their own, as a new Network holds them."""
+        self.__dict__.update(state)
+        self._flat, w, b = param_buffer(self.s, self.w[0].dtype)
+        for mine, given in zip(w + b, self.w + self.b, strict=True):
+            mine[...] = given
+        self.w, self.b = w, b
+
     @property
     def p(self) -> int:
         """Number of layers other than the input layer."""

@@ -1,5 +1,7 @@
 """The network: sizes, parameter shapes, seeded initialisation (section 1)."""
 
+import copy
+import pickle
 import tracemalloc
 
 import numpy as np
@@ -202,6 +204,15 @@ def test_parameters_are_views_of_one_buffer_in_the_folded_layout():
         assert not (net.w[1] == 7.0).any()
     kept = m.Network.from_params(net.w, net.b, copy=False)
     assert kept.w[0] is net.w[0] and m.network.own_buffer(kept) is None
+
+
+def test_deepcopy_and_pickle_give_a_network_with_one_buffer_of_its_own():
+    net = m.Network((3, 4, 2), seed=1, dtype=np.float32)
+    for other in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        assert m.network.own_buffer(other) is other._flat and other.dtype == np.float32
+        assert not np.shares_memory(other._flat, net._flat) and other.s == net.s
+        for a, b in zip(net.w + net.b, other.w + other.b, strict=True):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_own_buffer_sees_arrays_put_elsewhere():
