@@ -8,6 +8,7 @@ the wording of its messages.)
 
 from __future__ import annotations
 
+import functools
 import math
 from numbers import Real
 
@@ -45,16 +46,50 @@ def as_array(name: str, value, ndim: tuple[int, ...] | int | None = None, dtype=
     return arr
 
 
+SMALL = 1 << 14  # below this many entries all_finite checks entry by entry
+
+
 def all_finite(a: np.ndarray) -> bool:
     """Whether every entry of the float array ``a`` is finite: one pass, no temporary the size
     of ``a``. A sum is finite only if every term is (inf and NaN propagate through it); only a
-    sum that overflows from finite terms needs the entry-by-entry check. (Below 2^14 entries the
+    sum that overflows from finite terms needs the entry-by-entry check. The sum is BLAS's
+    Σ|a_i| (:func:`abs_sum`) when ``a`` is contiguous, else numpy's. (Below ``SMALL`` entries the
     entry-by-entry check is the faster one: no error state to set.)"""
-    if a.size < 1 << 14:
+    if a.size < SMALL:
         return bool(np.isfinite(a).all())
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.add.reduce(a, axis=None)
+    asum = abs_sum(a.dtype) if a.flags.c_contiguous or a.flags.f_contiguous else None
+    if asum is not None:
+        total = asum(a.reshape(-1, order="A"))  # a view, in memory order
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.add.reduce(a, axis=None)
     return math.isfinite(total) or bool(np.isfinite(a).all())
+
+
+@functools.cache
+def abs_sum(dtype):
+    """scipy's BLAS asum, Σ|a_i| of a vector, for float32 or float64 ``dtype``, else None.
+
+    On the 7.4 MB of a 784-1024-1024-10 float32 network it takes 0.05 ms against numpy's sum's
+    0.43 (float64: 0.10 against 0.42; SIMD, and threaded). A probe on vectors long enough for
+    the threaded kernel checks that NaN and ±inf anywhere come out as NaN or inf; without scipy,
+    or if the probe fails, None: all_finite then sums with numpy."""
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        return None
+    try:
+        from scipy.linalg import blas
+    except ImportError:
+        return None
+    asum = blas.dasum if dt == np.float64 else blas.sasum
+    v = np.ones(1 << 17, dt)  # (0.5 or 1 MB: one vector, changed in place)
+    ok = asum(v) == v.size
+    for where in (0, v.size // 2 + 3, v.size - 1):
+        for bad in (np.nan, np.inf, -np.inf):
+            v[where] = bad
+            ok &= not math.isfinite(asum(v))
+        v[where] = 1.0
+    return asum if ok else None
 
 
 def check_shape(name: str, arr: np.ndarray, expected: tuple, hint: str = "") -> None:

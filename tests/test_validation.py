@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import mlpcore as m
+from mlpcore import _validate
 from mlpcore._validate import all_finite
 
 
@@ -118,8 +119,28 @@ def test_non_finite_data(net, bad, word):
 )  # fmt: skip
 def test_all_finite_is_isfinite_all(a):
     """The one-sum check agrees with the entry-by-entry one, also when finite entries make the
-    sum overflow (3e38 in float32, 1.7e308 in float64) or inf and -inf cancel into NaN."""
-    assert all_finite(a) == bool(np.isfinite(a).all())
+    sum overflow (3e38 in float32, 1.7e308 in float64) or inf and -inf cancel into NaN: through
+    BLAS's asum on a contiguous array, through numpy's sum on a strided one or without asum.
+    (Here the sums run on arrays of any size; all_finite takes them from 2^14 entries.)"""
+    want = bool(np.isfinite(a).all())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_validate, "SMALL", 0)
+        for view in (a, np.asfortranarray(a), a[::2], a.T):
+            assert all_finite(view) == bool(np.isfinite(view).all())
+        assert all_finite(a) == want
+        mp.setattr(_validate, "abs_sum", lambda dtype: None)
+        assert all_finite(a) == want
+
+
+@pytest.mark.skipif(_validate.abs_sum(np.float64) is None, reason="no scipy")
+def test_all_finite_takes_blas_asum_on_a_contiguous_array(monkeypatch):
+    calls = []
+    asum = _validate.abs_sum(np.float32)
+    monkeypatch.setattr(_validate, "abs_sum", lambda dtype: lambda v: calls.append(v) or asum(v))
+    a = np.ones((300, 200), np.float32)
+    a[123, 45] = np.nan
+    assert not all_finite(a) and not all_finite(np.asfortranarray(a)) and len(calls) == 2
+    assert not all_finite(a[:, 1::2]) and len(calls) == 2  # strided: numpy's sum
 
 
 def test_finite_data_whose_sum_overflows_trains(net):
