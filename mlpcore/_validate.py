@@ -2,8 +2,8 @@
 
 They run once per call at the boundary (never inside a training loop), so they may be thorough.
 
-(About 210 lines: the package's one place for argument checks; splitting it would scatter
-the wording of its messages.)
+(About 260 lines: the package's one place for argument checks; splitting it would scatter
+the wording of its messages. It holds the finiteness check that they share, with its BLAS sum.)
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ shape (s_{k+1}, s_k + 1) (:func:`folded`): ``w[k]`` and ``b[k]`` are views of it
 layout in which :mod:`mlpcore.fast` trains, so it trains in the network's own arrays instead of
 copying them in and out at each call. Nothing else depends on it: arrays put in their place
 (``net.b = [...]``) work as well, and are copied in and out.
+
+(About 260 lines: the sizes, the initialisation and that buffer's layout belong with the class
+that holds them.)
 """
 
 from __future__ import annotations

@@ -255,10 +255,11 @@ def _training_data(net, X, Y, loss, layout, for_sgd=False) -> SimpleNamespace:
         check_columns(X, T[None, :], net.s[0], 1)
     else:
         T = _targets(Y, X, net, loss, layout, for_sgd)
-    flat = own_buffer(net) if for_sgd else None  # one pass over one buffer, if it holds them
-    for k in range(net.p if for_sgd and (flat is None or not all_finite(flat)) else 0):
-        if not (all_finite(net.w[k]) and all_finite(net.b[k])):
-            raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
+    flat = own_buffer(net) if for_sgd else None
+    if for_sgd and (flat is None or not all_finite(flat)):  # one pass when one buffer holds all
+        for k in range(net.p):
+            if not (all_finite(net.w[k]) and all_finite(net.b[k])):
+                raise ValueError(f"the network's w[{k}] or b[{k}] is not finite; re-initialise it")
     return SimpleNamespace(X=X, T=T, n=X.shape[1])
 
 
