@@ -68,12 +68,16 @@ def folded(s, flat: np.ndarray) -> list[np.ndarray]:
     return [flat[ends[k] : ends[k + 1]].reshape(s[k + 1], s[k] + 1) for k in range(len(s) - 1)]
 
 
-def param_buffer(s, dtype=np.float64):
-    """(flat, w, b): an uninitialised buffer for a network of sizes s and the lists of views
-    ``w[k]`` (s_{k+1}, s_k), ``b[k]`` (s_{k+1},) of it, in the layout of :func:`folded`."""
+def param_buffer(s, dtype=np.float64, values=None):
+    """(flat, w, b): a buffer for a network of sizes s and the lists of views ``w[k]``
+    (s_{k+1}, s_k), ``b[k]`` (s_{k+1},) of it, in the layout of :func:`folded`; uninitialised,
+    or holding a copy of ``values``, a pair of lists (w, b) of those shapes."""
     flat = np.empty(count_params(s), dtype)
     Wa = folded(s, flat)
-    return flat, [a[:, :-1] for a in Wa], [a[:, -1] for a in Wa]
+    w, b = [a[:, :-1] for a in Wa], [a[:, -1] for a in Wa]
+    for mine, given in zip(w + b, [*values[0], *values[1]], strict=True) if values else ():
+        mine[...] = given
+    return flat, w, b
 
 
 def own_buffer(net):
@@ -209,9 +213,7 @@ class Network:
         if net.init not in INIT_SCHEMES:
             raise ValueError(f"init must be one of {INIT_SCHEMES}, got {net.init!r}")
         if copy:
-            net._flat, net.w, net.b = param_buffer(s, dtype)
-            for mine, given in zip(net.w + net.b, list(w) + list(b), strict=True):
-                mine[...] = given
+            net._flat, net.w, net.b = param_buffer(s, dtype, (w, b))
         else:
             net._flat, net.w, net.b = None, list(w), list(b)
         return net
@@ -224,10 +226,7 @@ class Network:
     def __setstate__(self, state: dict) -> None:
         """Put the arrays back into one buffer of their own, as a new Network holds them."""
         self.__dict__.update(state)
-        self._flat, w, b = param_buffer(self.s, self.w[0].dtype)
-        for mine, given in zip(w + b, self.w + self.b, strict=True):
-            mine[...] = given
-        self.w, self.b = w, b
+        self._flat, self.w, self.b = param_buffer(self.s, self.w[0].dtype, (self.w, self.b))
 
     @property
     def p(self) -> int:
@@ -246,9 +245,7 @@ class Network:
         """A deep copy: same sizes, same g, parameters copied."""
         new = object.__new__(Network)
         new.s, new.g, new.init = self.s, self.g, self.init
-        new._flat, new.w, new.b = param_buffer(self.s, self.dtype)
-        for mine, given in zip(new.w + new.b, self.w + self.b, strict=True):
-            mine[...] = given
+        new._flat, new.w, new.b = param_buffer(self.s, self.dtype, (self.w, self.b))
         return new
 
     def __call__(self, x):
