@@ -17,17 +17,24 @@ SCE, SE = "softmax_cross_entropy", "squared_error"
 B = (784, 1024, 1024, 10)
 
 
-def _wl(name, s, g, loss, m, dtype, alpha, data, steps=None, epochs=1, quick=False):
-    # steps: per timed call (B); None: ``epochs`` epochs of the data set per timed call, as the
+def _wl(name, s, g, loss, m, dtype, alpha, data, steps=None, layout="columns", quick=False):
+    # steps: per timed call (B); None: EPOCHS epochs of the data set per timed call, as the
     # README's example trains (one sgd call, several epochs: its set-up is paid once per call).
+    # layout: how mlpcore.sgd gets X: "columns", a C-ordered (s_0, n) array as data.digits
+    # gives it; "rows", the (n, s_0) samples as made, with layout="rows", as the README advises
+    # for a data set held as rows (B's is: it is made as rows, and every peer takes it so).
     return dict(locals())
 
 
+BR = "B: 784-1024-1024-10, batch 256, {}"  # X as rows, (n, s_0)
+BC = BR + ", X as C-ordered columns"  # (s_0, n)
 WORKLOADS = [
     _wl("A: digits 64-32-10, per sample", (64, 32, 10), "tanh", SCE, 1, "float64", 0.02, "digits"),
     _wl("A: digits 64-32-10, batch 32", (64, 32, 10), "tanh", SCE, 32, "float64", 0.2, "digits"),
-    _wl("B: 784-1024-1024-10, batch 256, float32", B, "relu", SCE, 256, "float32", 0.05, "", 4),
-    _wl("B: 784-1024-1024-10, batch 256, float64", B, "relu", SCE, 256, "float64", 0.05, "", 4),
+    _wl(BR.format("float32"), B, "relu", SCE, 256, "float32", 0.05, "", 4, "rows"),
+    _wl(BR.format("float64"), B, "relu", SCE, 256, "float64", 0.05, "", 4, "rows"),
+    _wl(BC.format("float32"), B, "relu", SCE, 256, "float32", 0.05, "", 4),
+    _wl(BC.format("float64"), B, "relu", SCE, 256, "float64", 0.05, "", 4),
     _wl("tiny: 2-8-1, per sample", (2, 8, 1), "tanh", SE, 1, "float64", 0.05, "xor"),
 ]
 EPOCHS = 5  # epochs per timed call on A and tiny (the README trains 20 in one call)

@@ -21,6 +21,8 @@ GOALS = {  # workload: (largest sgd ÷ floor, smallest peer ÷ sgd for each peer
     "A: digits 64-32-10, batch 32": (2.0, 4.0),
     "B: 784-1024-1024-10, batch 256, float32": (1.10, 1.0),
     "B: 784-1024-1024-10, batch 256, float64": (1.10, 1.0),
+    "B: 784-1024-1024-10, batch 256, float32, X as C-ordered columns": (1.10, 1.0),
+    "B: 784-1024-1024-10, batch 256, float64, X as C-ordered columns": (1.10, 1.0),
     "tiny: 2-8-1, per sample": (1.6, None),
 }
 
