@@ -147,13 +147,18 @@ class Sgd:
     def __init__(self, wl, net, rows, labels):
         self.net, self.wl, self.seed, m = net, wl, 0, wl["m"]
         Y = labels[None, :].astype(wl["dtype"]) if wl["loss"] == SE else labels
-        self.X, self.Y = np.ascontiguousarray(rows.T), Y  # (s_0, n) in C order, as data.digits
-        self.one = self.X[:, :m].copy(), Y[..., :m].copy()  # for an untimed one-step call
         quiet = "progress" in inspect.signature(mlpcore.sgd).parameters
         self.kw = dict(epochs=1, batch_size=m, **({"progress": False} if quiet else {}))
+        if wl["layout"] == "rows":  # the samples as made, (n, s_0)
+            self.X, self.kw["layout"] = rows, "rows"
+            self.one = rows[:m].copy(), Y[..., :m].copy()  # for an untimed one-step call
+        else:  # (s_0, n) in C order, as data.digits
+            self.X = np.ascontiguousarray(rows.T)
+            self.one = self.X[:, :m].copy(), Y[..., :m].copy()
+        self.Y, self.n = Y, len(labels)
 
     def run(self, steps):
-        epochs, rest = divmod(steps * self.wl["m"], self.X.shape[1])
+        epochs, rest = divmod(steps * self.wl["m"], self.n)
         X, Y = (self.X, self.Y) if epochs and not rest else self.one
         self.seed += 1
         kw = dict(self.kw, epochs=epochs if epochs and not rest else 1)

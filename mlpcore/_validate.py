@@ -57,7 +57,8 @@ def all_finite(a: np.ndarray) -> bool:
     entry-by-entry check is the faster one: no error state to set.)"""
     if a.size < SMALL:
         return bool(np.isfinite(a).all())
-    asum = abs_sum(a.dtype) if a.flags.c_contiguous or a.flags.f_contiguous else None
+    contiguous = a.flags.c_contiguous or a.flags.f_contiguous
+    asum = abs_sum(a.dtype) if contiguous and a.size < 1 << 31 else None  # (BLAS's n: 32 bits)
     if asum is not None:
         total = asum(a.reshape(-1, order="A"))  # a view, in memory order
     else:

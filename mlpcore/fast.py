@@ -131,7 +131,8 @@ def scipy_blas(dtype):
 
 # -- buffers kept between calls ----------------------------------------------------------------
 
-# What the last closed Fast left for the next: "flat", its parameter buffer; "work", (key,
+# What the last closed Fast left for the next: "flat", its model-sized buffer (its copy of the
+# parameters, or the epoch's snapshot when it trained in the network's own); "work", (key,
 # buffer, views, ones, labels) of its mini-batch work arrays, for a Fast of the same key (shapes,
 # dtype, batch size, layout). A Fast takes an entry out (pop, atomic under the GIL) before using
 # it, so no two runs ever share one.
@@ -139,7 +140,7 @@ _SPARE: dict = {}
 
 
 def _spare_flat(size: int, dt) -> np.ndarray:
-    """An uninitialised parameter buffer of ``size`` entries of ``dt``: the spare one if it fits
+    """An uninitialised model-sized buffer of ``size`` entries of ``dt``: the spare one if it fits
     (same dtype, at most twice the size: a larger one is not kept alive), else a new one."""
     spare = _SPARE.pop("flat", None)
     if spare is not None and spare.dtype == dt and size <= spare.size <= 2 * size:

@@ -91,6 +91,7 @@ def own_buffer(net):
         row = (net.s[k] + 1) * size  # the stride of a row of [w | b]
         if not (
             type(w) is np.ndarray and type(b) is np.ndarray
+            and w.flags.writeable and b.flags.writeable  # (read-only: copied, and refused)
             and w.dtype == flat.dtype and b.dtype == flat.dtype
             and w.shape == (net.s[k + 1], net.s[k]) and w.strides == (row, size)
             and b.shape == (net.s[k + 1],) and b.strides == (row,)
@@ -217,6 +218,12 @@ class Network:
         else:
             net._flat, net.w, net.b = None, list(w), list(b)
         return net
+
+    def __copy__(self) -> Network:
+        """copy.copy: a Network that shares the same lists of arrays (a shallow copy)."""
+        new = object.__new__(Network)
+        new.__dict__.update(self.__dict__)
+        return new
 
     def __getstate__(self) -> dict:
         """For copy.deepcopy and pickle: the arrays, not the buffer behind them (pickle would

@@ -405,3 +405,18 @@ def test_a_callback_may_put_the_parameters_in_other_arrays(batch_size):
     assert errors[0] == errors[1] and errors[0][0] == 2 and errors[0][1] > 0
     assert all(np.isfinite(a).all() for a in nets[0].w + nets[0].b)
     assert max_diff(*nets) < 1e-9
+
+
+@pytest.mark.parametrize("backend", ["fast", "plain"])
+def test_a_read_only_layer_is_refused_and_left_alone(backend):
+    """The fast backend trains in the network's arrays only when it may write them: a layer the
+    user made read-only is an error, as in the plain loop, and keeps its values."""
+    s, loss = (3, 5, 4), "softmax_cross_entropy"
+    X, Y = problem(s, loss, n=40)
+    net = mlpcore.Network(s, seed=0)
+    net.w[0].flags.writeable = False
+    before = net.w[0].copy()
+    assert fast.own_buffer(net) is None
+    with pytest.raises(ValueError, match="read-only"):
+        train(backend, net, X, Y, loss, batch_size=4)
+    np.testing.assert_array_equal(net.w[0], before)

@@ -206,6 +206,12 @@ def test_parameters_are_views_of_one_buffer_in_the_folded_layout():
     assert kept.w[0] is net.w[0] and m.network.own_buffer(kept) is None
 
 
+def test_a_shallow_copy_shares_the_arrays():
+    net = m.Network((3, 4, 2), seed=1)
+    same = copy.copy(net)
+    assert same.w is net.w and same.b is net.b and m.network.own_buffer(same) is net._flat
+
+
 def test_deepcopy_and_pickle_give_a_network_with_one_buffer_of_its_own():
     net = m.Network((3, 4, 2), seed=1, dtype=np.float32)
     for other in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):

@@ -132,7 +132,7 @@ def test_all_finite_is_isfinite_all(a):
         assert all_finite(a) == want
 
 
-@pytest.mark.skipif(_validate.abs_sum(np.float64) is None, reason="no scipy")
+@pytest.mark.skipif(_validate.abs_sum(np.float32) is None, reason="no scipy")
 def test_all_finite_takes_blas_asum_on_a_contiguous_array(monkeypatch):
     calls = []
     asum = _validate.abs_sum(np.float32)
