@@ -195,6 +195,7 @@ class Network:
         from ._checks import check_params
 
         w, b, s = check_params(w, b)
+        s = check_sizes(s)  # no empty layer: every s_k >= 1, as Network(s) requires
         dtype = w[0].dtype
         for k in range(len(w)):
             if w[k].dtype != dtype or b[k].dtype != dtype:

@@ -186,6 +186,8 @@ def test_from_params_draws_nothing_and_checks_what_it_is_given(monkeypatch):
         m.Network.from_params(ref.w, ref.b[:1])
     with pytest.raises(ValueError, match=r"init must be one of \('xavier', 'he'\), got 'lecun'"):
         m.Network.from_params(ref.w, ref.b, init="lecun")
+    with pytest.raises(ValueError, match=r"s\[1\] \(size of layer 1\) must be >= 1, got 0"):
+        m.Network.from_params([np.zeros((0, 3)), np.zeros((2, 0))], [np.zeros(0), np.zeros(2)])
 
 
 def test_parameters_are_views_of_one_buffer_in_the_folded_layout():
