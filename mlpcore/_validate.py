@@ -1,6 +1,8 @@
 """Input checks shared by the package: every message names the quantity and what was expected.
 
 They run once per call at the boundary (never inside a training loop), so they may be thorough.
+The one exception is :func:`all_finite`, which the backends also call after each epoch and in
+the replay: it is one fast pass.
 
 (About 260 lines: the package's one place for argument checks; splitting it would scatter
 the wording of its messages. It holds the finiteness check that they share, with its BLAS sum.)

@@ -57,7 +57,7 @@ import numpy as np
 from ._validate import all_finite
 from .activations import Kernel
 from .losses import LossKernel
-from .network import folded, own_buffer
+from .network import count_params, folded, own_buffer
 from .run import Diverging, chunk_size
 
 # -- the products ------------------------------------------------------------------------------
@@ -189,10 +189,9 @@ class Fast:
         g, self.L = activation_kernel(net.g), loss_kernel(loss)
         self.act, self.gp, self.from_a = g.apply, g.backprop, g.from_a
         s, p = self.s, self.p
-        size = sum(s[k + 1] * (s[k] + 1) for k in range(p))
         own = own_buffer(net)  # train in the network's arrays, or in a buffer of our own
         self._mine = own is None  # a buffer of ours, handed on by close()
-        self.flat = _spare_flat(size, dt) if self._mine else own
+        self.flat = _spare_flat(count_params(s), dt) if self._mine else own
         self._snap = None  # the epoch's snapshot when the network's arrays are trained in
         self.Wa = folded(s, self.flat)
         self.wb = [(w[:, :-1], w[:, -1]) for w in self.Wa]  # views of w^(k) and b^(k)

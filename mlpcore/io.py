@@ -1,6 +1,6 @@
 """Saving and loading parameters as ``.npz``. A file is untrusted input.
 
-This module is longer than most (about 240 lines) because each check in :func:`load` is one
+This module is longer than most (about 265 lines) because each check in :func:`load` is one
 line of defence against a file that lies, and they read best together, in the order they run;
 reading the zip end record, the headers and the data is in ``mlpcore._npz``.
 
