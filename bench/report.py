@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import statistics
 import sys
 from pathlib import Path
 
@@ -45,6 +46,18 @@ def verdict(values, at_most=math.inf, at_least=-math.inf) -> str:
     return "met" if n == len(ok) else "not met" if n == 0 else f"met in {n} of {len(ok)} settings"
 
 
+def middle_half(wls, num, den, fmt=sig3) -> str:
+    """The interquartile range of the per-round ratios ``num`` ÷ ``den`` in each setting ('; '
+    between settings), from ``us_per_round``: how far one round's ratio strays ('—' without)."""
+    out = []
+    for w in wls:
+        t = w.get("us_per_round", {})
+        if num in t and den in t and len(t[num]) > 1:
+            q = statistics.quantiles([a / b for a, b in zip(t[num], t[den], strict=True)], n=4)
+            out.append(f"{fmt(q[0])}–{fmt(q[2])}")
+    return "; ".join(out) or "—"
+
+
 def workload(name, wls) -> tuple[str, list[str]]:
     """One row of the speed table and the goal rows of a workload (wls: one per setting)."""
 
@@ -62,13 +75,15 @@ def workload(name, wls) -> tuple[str, list[str]]:
     row = [name, t("floor") + unit, t(NUMPY_FLOOR) + unit, t("mlpcore.sgd") + unit]
     row += [span(xf), span(xn), *cells]
     goals = []
-    for label, x in (("BLAS floor", xf), ("numpy floor", xn)):
+    for label, x, den in (("BLAS floor", xf, "floor"), ("numpy floor", xn, NUMPY_FLOOR)):
         if top and any(v is not None for v in x):
-            goals.append([name, f"sgd ≤ {top:g} × {label}", span(x), verdict(x, at_most=top)])
+            dec3 = lambda v: f"{v:.3f}"  # noqa: E731 (near the bound, 1.102 must not read 1.10)
+            x3, iqr = span(x, fmt=dec3), middle_half(wls, "mlpcore.sgd", den, dec3)
+            goals.append([name, f"sgd ≤ {top:g} × {label}", x3, iqr, verdict(x, at_most=top)])
     for p in ran if factor else ():
         what = "ahead of" if factor == 1 else f"≥ {factor:g}× faster than"
-        x = get("x_sgd", p)
-        goals.append([name, f"{what} {p}", span(x) + "×", verdict(x, at_least=factor)])
+        x, iqr = get("x_sgd", p), middle_half(wls, p, "mlpcore.sgd")
+        goals.append([name, f"{what} {p}", span(x) + "×", iqr, verdict(x, at_least=factor)])
     return line(row), [line(g) for g in goals]
 
 
@@ -84,7 +99,8 @@ def speed(results) -> list[str]:
         ),
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    goals = [line(["workload", "goal", "measured", "verdict"]), "|---|---|---:|---|"]
+    head = ["workload", "goal", "measured", "per-round ratios, middle half", "verdict"]
+    goals = [line(head), "|---|---|---:|---:|---|"]
     for name in dict.fromkeys(w["name"] for s in results["settings"] for w in s["workloads"]):
         wls = [w for s in results["settings"] for w in s["workloads"] if w["name"] == name]
         row, goal_rows = workload(name, wls)
@@ -132,7 +148,9 @@ def render(results) -> str:
         f"during the timing. Time per step; each cell spans the two BLAS settings ({env}: "
         "OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE). In brackets: the peer's time ÷ `mlpcore.sgd`'s. "
         "Ratios are medians of "
-        f"per-round ratios over {'–'.join(map(str, rounds))} timed rounds. "
+        f"per-round ratios over {'–'.join(map(str, rounds))} timed rounds; the goal table also "
+        "gives the middle half of those per-round ratios (from their first to their third "
+        "quartile, for each setting), the spread of one round. "
         f"Thread pools (threadpoolctl): {pools}."
     )
     one = "All runners ran in one process (`--one-process`)."

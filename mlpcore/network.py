@@ -75,8 +75,13 @@ def param_buffer(s, dtype=np.float64, values=None):
     flat = np.empty(count_params(s), dtype)
     Wa = folded(s, flat)
     w, b = [a[:, :-1] for a in Wa], [a[:, -1] for a in Wa]
-    for mine, given in zip(w + b, [*values[0], *values[1]], strict=True) if values else ():
-        mine[...] = given
+    for name, mine, given in zip("wb", (w, b), values or (), strict=False):
+        if len(given) != len(mine):  # arrays put in by hand: never broadcast, never cut short
+            raise ValueError(f"{name} must hold p = {len(mine)} arrays, got {len(given)}")
+        for k, (m, g) in enumerate(zip(mine, given, strict=True)):
+            if np.shape(g) != m.shape:
+                raise ValueError(f"{name}[{k}] must have shape {m.shape}, got {np.shape(g)}")
+            m[...] = g
     return flat, w, b
 
 

@@ -74,3 +74,12 @@ def test_each_runner_runs_in_a_process_of_its_own(quick):
     assert not set(results["settings"][0]["pids"].values()) & set(
         results["settings"][1]["pids"].values()
     ), "a worker outlived its BLAS setting"
+
+
+def test_the_middle_half_is_the_quartiles_of_the_per_round_ratios():
+    report = load_report()
+    rounds = {"mlpcore.sgd": [10.0, 11.0, 12.0, 13.0, 30.0], "numpy floor": [10.0] * 5}
+    wls = [{"us_per_round": rounds}, {"us_per_round": {}}]  # a setting without: left out
+    # ratios 1.0, 1.1, 1.2, 1.3, 3.0: statistics.quantiles' default (exclusive) quartiles
+    assert report.middle_half(wls, "mlpcore.sgd", "numpy floor") == "1.05–2.15"
+    assert report.middle_half(wls[1:], "mlpcore.sgd", "numpy floor") == "—"
