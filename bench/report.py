@@ -46,14 +46,23 @@ def verdict(values, at_most=math.inf, at_least=-math.inf) -> str:
     return "met" if n == len(ok) else "not met" if n == 0 else f"met in {n} of {len(ok)} settings"
 
 
+def per_round(w, num, den) -> list[float] | None:
+    """The per-round ratios ``num`` ÷ ``den`` of one setting's workload ``w`` (None without
+    ``us_per_round``, as in results.json files written before it was kept)."""
+    t = w.get("us_per_round", {})
+    if t.get(num) and t.get(den):
+        return [a / b for a, b in zip(t[num], t[den], strict=True)]
+    return None
+
+
 def middle_half(wls, num, den, fmt=sig3) -> str:
     """The interquartile range of the per-round ratios ``num`` ÷ ``den`` in each setting ('; '
-    between settings), from ``us_per_round``: how far one round's ratio strays ('—' without)."""
+    between settings, in their order), how far one round's ratio strays ('—' without)."""
     out = []
     for w in wls:
-        t = w.get("us_per_round", {})
-        if num in t and den in t and len(t[num]) > 1:
-            q = statistics.quantiles([a / b for a, b in zip(t[num], t[den], strict=True)], n=4)
+        x = per_round(w, num, den)
+        if x and len(x) > 1:
+            q = statistics.quantiles(x, n=4)
             out.append(f"{fmt(q[0])}–{fmt(q[2])}")
     return "; ".join(out) or "—"
 
@@ -68,8 +77,12 @@ def workload(name, wls) -> tuple[str, list[str]]:
         return span([v / (1e3 if name.startswith("B") else 1) for v in get("us", peer) if v])
 
     xf, (top, factor) = get("x_floor", "mlpcore.sgd"), GOALS.get(name, (None, None))
-    # sgd ÷ numpy floor, from the numpy floor's per-round time ÷ sgd's
-    xn = [1 / v if v else None for v in get("x_sgd", NUMPY_FLOOR)]
+    # sgd ÷ numpy floor: the median of its per-round ratios (without them, from the numpy
+    # floor's per-round time ÷ sgd's, as x_sgd holds it)
+    xn = []
+    for w in wls:
+        x, v = per_round(w, "mlpcore.sgd", NUMPY_FLOOR), w["x_sgd"].get(NUMPY_FLOOR)
+        xn.append(statistics.median(x) if x else 1 / v if v else None)
     unit, ran = " ms" if name.startswith("B") else " µs", [p for p in PEERS if any(get("us", p))]
     cells = [f"{t(p)} ({span(get('x_sgd', p))}×)" if p in ran else "—" for p in PEERS]
     row = [name, t("floor") + unit, t(NUMPY_FLOOR) + unit, t("mlpcore.sgd") + unit]
@@ -99,7 +112,8 @@ def speed(results) -> list[str]:
         ),
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    head = ["workload", "goal", "measured", "per-round ratios, middle half", "verdict"]
+    labels = "; ".join(s["label"] for s in results["settings"])
+    head = ["workload", "goal", "measured", f"per-round ratios, middle half ({labels})", "verdict"]
     goals = [line(head), "|---|---|---:|---:|---|"]
     for name in dict.fromkeys(w["name"] for s in results["settings"] for w in s["workloads"]):
         wls = [w for s in results["settings"] for w in s["workloads"] if w["name"] == name]

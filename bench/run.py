@@ -48,7 +48,7 @@ def time_workload(wl, runners, rounds) -> dict:
     t = {k: np.array(v) for k, v in times.items()}
     med = lambda f: {k: float(np.median(f(v))) for k, v in t.items()}  # noqa: E731
     out = dict(name=wl["name"], steps=steps, rounds=rounds, us=med(lambda v: v * 1e6))
-    out["us_per_round"] = {k: [round(x * 1e6, 3) for x in v] for k, v in t.items()}  # the spread
+    out["us_per_round"] = {k: [float(x * 1e6) for x in v] for k, v in t.items()}  # the spread
     out.update(x_floor=med(lambda v: v / t["floor"]), x_sgd=med(lambda v: v / t["mlpcore.sgd"]))
     q = {k: r.call("quality") for k, r in runners.items()}
     return dict(out, quality={k: v for k, v in q.items() if v is not None})  # not the floors

@@ -71,11 +71,12 @@ def folded(s, flat: np.ndarray) -> list[np.ndarray]:
 def param_buffer(s, dtype=np.float64, values=None):
     """(flat, w, b): a buffer for a network of sizes s and the lists of views ``w[k]``
     (s_{k+1}, s_k), ``b[k]`` (s_{k+1},) of it, in the layout of :func:`folded`; uninitialised,
-    or holding a copy of ``values``, a pair of lists (w, b) of those shapes."""
+    or holding a copy of ``values``, a pair of lists (w, b) of those shapes (ValueError if a
+    list has another length or an array another shape: nothing is broadcast)."""
     flat = np.empty(count_params(s), dtype)
     Wa = folded(s, flat)
     w, b = [a[:, :-1] for a in Wa], [a[:, -1] for a in Wa]
-    for name, mine, given in zip("wb", (w, b), values or (), strict=False):
+    for name, mine, given in zip("wb", (w, b), values, strict=True) if values is not None else ():
         if len(given) != len(mine):  # arrays put in by hand: never broadcast, never cut short
             raise ValueError(f"{name} must hold p = {len(mine)} arrays, got {len(given)}")
         for k, (m, g) in enumerate(zip(mine, given, strict=True)):

@@ -238,7 +238,7 @@ def test_own_buffer_sees_arrays_put_elsewhere():
 
 def test_a_copy_refuses_arrays_put_in_with_another_shape():
     # copy(), deepcopy and pickle write the arrays into a new buffer: a b[0] of shape (1,)
-    # would broadcast there silently, and a network one layer short would come out whole.
+    # would broadcast there silently; the other two failed with numpy's or zip's message.
     for change, message in (
         (lambda n: n.b.__setitem__(0, np.zeros(1)), r"b\[0\] must have shape \(4,\), got \(1,\)"),
         (lambda n: n.w.__setitem__(1, np.zeros((2, 5))), r"w\[1\] must have shape \(2, 4\)"),
