@@ -50,7 +50,7 @@ def per_round(w, num, den) -> list[float] | None:
     """The per-round ratios ``num`` ÷ ``den`` of one setting's workload ``w`` (None without
     ``us_per_round``, as in results.json files written before it was kept)."""
     t = w.get("us_per_round", {})
-    if t.get(num) and t.get(den):
+    if t.get(num) and t.get(den) and all(t[den]):
         return [a / b for a, b in zip(t[num], t[den], strict=True)]
     return None
 
@@ -59,12 +59,11 @@ def middle_half(wls, num, den, fmt=sig3) -> str:
     """The interquartile range of the per-round ratios ``num`` ÷ ``den`` in each setting ('; '
     between settings, in their order), how far one round's ratio strays ('—' without)."""
     out = []
-    for w in wls:
+    for w in wls:  # a setting without them keeps its place, as "—"
         x = per_round(w, num, den)
-        if x and len(x) > 1:
-            q = statistics.quantiles(x, n=4)
-            out.append(f"{fmt(q[0])}–{fmt(q[2])}")
-    return "; ".join(out) or "—"
+        q = statistics.quantiles(x, n=4) if x and len(x) > 1 else None
+        out.append(f"{fmt(q[0])}–{fmt(q[2])}" if q else "—")
+    return "—" if set(out) == {"—"} else "; ".join(out)
 
 
 def workload(name, wls) -> tuple[str, list[str]]:

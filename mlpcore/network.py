@@ -76,7 +76,9 @@ def param_buffer(s, dtype=np.float64, values=None):
     flat = np.empty(count_params(s), dtype)
     Wa = folded(s, flat)
     w, b = [a[:, :-1] for a in Wa], [a[:, -1] for a in Wa]
-    for name, mine, given in zip("wb", (w, b), values, strict=True) if values is not None else ():
+    if values is not None and len(values) != 2:
+        raise ValueError(f"values must be a pair of lists (w, b), got {len(values)} items")
+    for name, mine, given in zip("wb", (w, b), values or (), strict=False):
         if len(given) != len(mine):  # arrays put in by hand: never broadcast, never cut short
             raise ValueError(f"{name} must hold p = {len(mine)} arrays, got {len(given)}")
         for k, (m, g) in enumerate(zip(mine, given, strict=True)):

@@ -80,18 +80,26 @@ def test_the_middle_half_is_the_quartiles_of_the_per_round_ratios():
     report = load_report()
     rounds = {"mlpcore.sgd": [10.0, 11.0, 12.0, 13.0, 30.0], "numpy floor": [10.0] * 5}
     wls = [{"us_per_round": rounds}, {"us_per_round": {}}]  # a setting without: left out
-    # ratios 1.0, 1.1, 1.2, 1.3, 3.0: statistics.quantiles' default (exclusive) quartiles
-    assert report.middle_half(wls, "mlpcore.sgd", "numpy floor") == "1.05–2.15"
+    # ratios 1.0, 1.1, 1.2, 1.3, 3.0: statistics.quantiles' default (exclusive) quartiles; the
+    # setting without keeps its place, so that the header's order of settings still holds
+    assert report.middle_half(wls, "mlpcore.sgd", "numpy floor") == "1.05–2.15; —"
     assert report.middle_half(wls[1:], "mlpcore.sgd", "numpy floor") == "—"
 
 
 def test_a_floor_goal_reads_the_median_of_the_same_per_round_ratios_as_its_middle_half():
     report = load_report()
     name = "B: 784-1024-1024-10, batch 256, float32"  # bound 1.10 against either floor
-    sgd, npf, floor = [11.0, 12.0, 13.0, 10.5, 30.0], [10.0] * 5, [11.0] * 5
+    sgd, npf, floor = [11.0, 12.0, 13.0, 30.0], [10.0] * 4, [11.0] * 4
     t = {"mlpcore.sgd": sgd, "numpy floor": npf, "floor": floor}
-    w = dict(us=dict.fromkeys(t, 1.0), x_floor={"mlpcore.sgd": 9.9}, x_sgd={}, us_per_round=t)
+    # x_sgd holds the median of numpy floor ÷ sgd, 0.801; its reciprocal, 1.248, is not the
+    # median of sgd ÷ numpy floor (1.1, 1.2, 1.3, 3.0: 1.250) when the rounds are even
+    x_sgd = {"numpy floor": (10 / 12 + 10 / 13) / 2}
+    w = dict(us=dict.fromkeys(t, 1.0), x_floor={"mlpcore.sgd": 9.9}, x_sgd=x_sgd, us_per_round=t)
     _, goals = report.workload(name, [w])
     (row,) = [g for g in goals if "numpy floor" in g]
-    # sgd ÷ numpy floor per round: 1.1, 1.2, 1.3, 1.05, 3.0; median 1.2 (not its reciprocal's)
-    assert row == f"| {name} | sgd ≤ 1.1 × numpy floor | 1.200 | 1.075–2.150 | not met |"
+    assert row == f"| {name} | sgd ≤ 1.1 × numpy floor | 1.250 | 1.125–2.575 | not met |"
+    # a results.json from before us_per_round: the reciprocal, and no middle half
+    w.pop("us_per_round")
+    _, goals = report.workload(name, [w])
+    (row,) = [g for g in goals if "numpy floor" in g]
+    assert row == f"| {name} | sgd ≤ 1.1 × numpy floor | 1.248 | — | not met |"

@@ -249,3 +249,10 @@ def test_a_copy_refuses_arrays_put_in_with_another_shape():
         for copier in (m.Network.copy, copy.deepcopy, lambda n: pickle.loads(pickle.dumps(n))):
             with pytest.raises(ValueError, match=message):
                 copier(net)
+
+
+def test_param_buffer_takes_values_only_as_a_pair_of_lists():
+    net = m.Network((3, 4, 2), seed=1)
+    for values in ((net.w,), (net.w, net.b, net.b), ()):
+        with pytest.raises(ValueError, match="values must be a pair of lists"):
+            m.network.param_buffer(net.s, net.dtype, values)
