@@ -33,6 +33,11 @@ def sig3(v: float) -> str:
     return f"{v:.{max(0, 2 - int(math.floor(math.log10(abs(v) or 1))))}f}"
 
 
+def dec3(v: float) -> str:
+    """Three decimals, for ratios near a bound: 1.102 must not read 1.10."""
+    return f"{v:.3f}"
+
+
 def span(values, fmt=sig3) -> str:
     """'a–b' over the BLAS settings ('a' when both read alike, '—' when missing)."""
     vals = [v for v in values if v is not None]
@@ -89,7 +94,6 @@ def workload(name, wls) -> tuple[str, list[str]]:
     goals = []
     for label, x, den in (("BLAS floor", xf, "floor"), ("numpy floor", xn, NUMPY_FLOOR)):
         if top and any(v is not None for v in x):
-            dec3 = lambda v: f"{v:.3f}"  # noqa: E731 (near the bound, 1.102 must not read 1.10)
             x3, iqr = span(x, fmt=dec3), middle_half(wls, "mlpcore.sgd", den, dec3)
             goals.append([name, f"sgd ≤ {top:g} × {label}", x3, iqr, verdict(x, at_most=top)])
     for p in ran if factor else ():

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._validate import check_positive_int, check_seed
+from ._checks import check_list
+from ._validate import check_positive_int, check_seed, check_shape
 from .activations import Activation, get_activation
 
 INIT_SCHEMES = ("xavier", "he")
@@ -76,15 +77,13 @@ def param_buffer(s, dtype=np.float64, values=None):
     flat = np.empty(count_params(s), dtype)
     Wa = folded(s, flat)
     w, b = [a[:, :-1] for a in Wa], [a[:, -1] for a in Wa]
-    if values is not None and len(values) != 2:
-        raise ValueError(f"values must be a pair of lists (w, b), got {len(values)} items")
-    for name, mine, given in zip("wb", (w, b), values or (), strict=False):
-        if len(given) != len(mine):  # arrays put in by hand: never broadcast, never cut short
-            raise ValueError(f"{name} must hold p = {len(mine)} arrays, got {len(given)}")
-        for k, (m, g) in enumerate(zip(mine, given, strict=True)):
-            if np.shape(g) != m.shape:
-                raise ValueError(f"{name}[{k}] must have shape {m.shape}, got {np.shape(g)}")
-            m[...] = g
+    if values is not None:  # arrays put in by hand: never broadcast, never cut short
+        pair = check_list("values", values, 2, "the lists w and b")
+        for name, mine, given in zip("wb", (w, b), pair, strict=True):
+            given = check_list(name, given, len(mine), f"{name}[0..p-1], p = {len(mine)}")
+            for k, (m, g) in enumerate(zip(mine, given, strict=True)):
+                check_shape(f"{name}[{k}]", np.asarray(g), m.shape)
+                m[...] = g
     return flat, w, b
 
 

@@ -242,7 +242,7 @@ def test_a_copy_refuses_arrays_put_in_with_another_shape():
     for change, message in (
         (lambda n: n.b.__setitem__(0, np.zeros(1)), r"b\[0\] must have shape \(4,\), got \(1,\)"),
         (lambda n: n.w.__setitem__(1, np.zeros((2, 5))), r"w\[1\] must have shape \(2, 4\)"),
-        (lambda n: n.w.pop(), r"w must hold p = 2 arrays, got 1"),
+        (lambda n: n.w.pop(), r"w must have 2 entries \(w\[0..p-1\], p = 2\), got 1"),
     ):
         net = m.Network((3, 4, 2), seed=1)
         change(net)
@@ -254,5 +254,5 @@ def test_a_copy_refuses_arrays_put_in_with_another_shape():
 def test_param_buffer_takes_values_only_as_a_pair_of_lists():
     net = m.Network((3, 4, 2), seed=1)
     for values in ((net.w,), (net.w, net.b, net.b), ()):
-        with pytest.raises(ValueError, match="values must be a pair of lists"):
+        with pytest.raises(ValueError, match=r"values must have 2 entries \(the lists w and b\)"):
             m.network.param_buffer(net.s, net.dtype, values)
