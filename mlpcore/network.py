@@ -10,7 +10,7 @@ layout in which :mod:`mlpcore.fast` trains, so it trains in the network's own ar
 copying them in and out at each call. Nothing else depends on it: arrays put in their place
 (``net.b = [...]``) work as well, and are copied in and out.
 
-(About 260 lines: the sizes, the initialisation and that buffer's layout belong with the class
+(About 280 lines: the sizes, the initialisation and that buffer's layout belong with the class
 that holds them.)
 """
 
